@@ -1,0 +1,34 @@
+// The Worker's HTTP edge: request id, caller, POST / → dispatch, and the one place errors become AWS responses.
+import { Hono } from "hono";
+import { callerOf } from "./auth/caller";
+import type { AppEnv } from "./env";
+import { dispatch } from "./protocol/dispatch";
+import { AwsError } from "./protocol/errors";
+import { jsonResponse } from "./protocol/json";
+
+export const app = new Hono<AppEnv>();
+
+app.use(async (c, next) => {
+  c.set("requestId", crypto.randomUUID());
+  c.set("caller", callerOf(c.req.header("authorization"), c.env));
+  await next();
+});
+
+app.post("/", async (c) => jsonResponse(await dispatch(c), 200, { "x-amzn-RequestId": c.get("requestId") }));
+
+app.notFound((c) => renderError(new AwsError("UnknownOperationException", "Requests are POST / with an X-Amz-Target header."), c.get("requestId")));
+
+app.onError((error, c) => {
+  const requestId = c.get("requestId") ?? crypto.randomUUID();
+  if (error instanceof AwsError) return renderError(error, requestId);
+  // Anything that is not an AwsError is a bug: log it (never a request body) and answer a generic 500.
+  console.error(JSON.stringify({ event: "internal_error", requestId, error: error instanceof Error ? error.stack : String(error) }));
+  return renderError(new AwsError("InternalServiceError", "An error occurred on the server side."), requestId);
+});
+
+function renderError(error: AwsError, requestId: string): Response {
+  return jsonResponse({ __type: error.code, Message: error.message }, error.status, {
+    "x-amzn-RequestId": requestId,
+    "x-amzn-ErrorType": error.code,
+  });
+}

@@ -1,0 +1,90 @@
+// The key ring: key-encryption keys (KEKs) named like KMS keys, parsed from the KMS_KEYS Worker secret
+// and imported once per isolate. See README "Keys" for the format.
+import { fromBase64 } from "./base64";
+
+export const DEFAULT_KEY_NAME = "alias/aws/secretsmanager";
+
+interface KeyConfig {
+  current: string;
+  versions: Record<string, string>;
+  aliases?: string[];
+}
+
+export interface Kek {
+  /** The configured name: what a version records and what DescribeSecret reports. */
+  id: string;
+  version: string;
+  wrapKey: CryptoKey;
+  hashKey: CryptoKey;
+}
+
+export class KeyRing {
+  private readonly byName = new Map<string, string>();
+  private readonly imported = new Map<string, Promise<Kek>>();
+
+  constructor(private readonly config: Record<string, KeyConfig>) {
+    for (const [id, key] of Object.entries(config)) {
+      if (!key.versions[key.current]) throw new Error(`KMS_KEYS: key ${id} has no version ${key.current}`);
+      for (const name of [id, ...(key.aliases ?? [])]) this.byName.set(name, id);
+    }
+    if (!this.byName.has(DEFAULT_KEY_NAME)) throw new Error(`KMS_KEYS must configure ${DEFAULT_KEY_NAME}`);
+  }
+
+  /** Maps a request's KmsKeyId (alias, alias ARN, key id or key ARN) to a configured key id. */
+  resolve(kmsKeyId: string | undefined): string | undefined {
+    if (kmsKeyId === undefined || kmsKeyId === "") return DEFAULT_KEY_NAME;
+    const direct = this.byName.get(kmsKeyId);
+    if (direct) return direct;
+    const arn = /^arn:[^:]+:kms:[^:]*:[^:]*:((?:alias|key)\/.+)$/.exec(kmsKeyId);
+    if (!arn) return undefined;
+    const resource = arn[1]!;
+    return this.byName.get(resource) ?? this.byName.get(resource.replace(/^key\//, ""));
+  }
+
+  current(id: string): Promise<Kek> {
+    const key = this.config[id];
+    if (!key) throw new Error(`unknown key ${id}`);
+    return this.get(id, key.current);
+  }
+
+  /** A specific version of a key; undefined when the ring no longer holds it. */
+  get(id: string, version: string): Promise<Kek> {
+    const cacheKey = `${id}#${version}`;
+    let kek = this.imported.get(cacheKey);
+    if (!kek) {
+      const material = this.config[id]?.versions[version];
+      if (!material) return Promise.reject(new Error(`key ${id} has no version ${version}`));
+      kek = importKek(id, version, fromBase64(material));
+      this.imported.set(cacheKey, kek);
+    }
+    return kek;
+  }
+}
+
+async function importKek(id: string, version: string, material: Uint8Array): Promise<Kek> {
+  if (material.length !== 32) throw new Error(`KMS_KEYS: key ${id} version ${version} must be 32 bytes`);
+  const wrapKey = await crypto.subtle.importKey("raw", material, "AES-KW", false, ["wrapKey", "unwrapKey"]);
+  // A separate HMAC key derived from the KEK, so the idempotency hash never reuses the wrapping key.
+  const base = await crypto.subtle.importKey("raw", material, "HKDF", false, ["deriveKey"]);
+  const hashKey = await crypto.subtle.deriveKey(
+    { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(), info: new TextEncoder().encode("secrets-edge/value-hash") },
+    base,
+    { name: "HMAC", hash: "SHA-256", length: 256 },
+    false,
+    ["sign"],
+  );
+  return { id, version, wrapKey, hashKey };
+}
+
+const rings = new Map<string, KeyRing>();
+
+/** The key ring for this isolate's configuration, parsed and cached once. */
+export function keyRing(kmsKeys: string | undefined): KeyRing {
+  if (!kmsKeys) throw new Error("KMS_KEYS is not configured (see README \"Keys\")");
+  let ring = rings.get(kmsKeys);
+  if (!ring) {
+    ring = new KeyRing(JSON.parse(kmsKeys) as Record<string, KeyConfig>);
+    rings.set(kmsKeys, ring);
+  }
+  return ring;
+}

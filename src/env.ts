@@ -1,0 +1,22 @@
+// Bindings and per-request variables shared by the Worker and the Durable Object.
+import type { SecretObject } from "./secret-object/secret-object";
+
+export interface Env {
+  SECRETS: DurableObjectNamespace<SecretObject>;
+  DB: D1Database;
+  /** JSON key ring of key-encryption keys (see README "Keys"). A Worker secret; `.dev.vars` locally. */
+  KMS_KEYS: string;
+  /** JSON array of access keys (see README "Access keys"). Optional for local use. */
+  ACCESS_KEYS?: string;
+  DEFAULT_ACCOUNT_ID: string;
+  DEFAULT_REGION: string;
+}
+
+/** Who is calling and where: derived once per request by the auth step. */
+export interface Caller {
+  accountId: string;
+  region: string;
+  principalArn: string;
+}
+
+export type AppEnv = { Bindings: Env; Variables: { requestId: string; caller: Caller } };

@@ -1,0 +1,11 @@
+// Worker entry: the HTTP app, the cron sweeper, and the Durable Object class.
+import { app } from "./app";
+import type { Env } from "./env";
+import { sweep } from "./scheduled";
+
+export { SecretObject } from "./secret-object/secret-object";
+
+export default {
+  fetch: app.fetch,
+  scheduled: (_controller, env, ctx) => ctx.waitUntil(sweep(env, Date.now())),
+} satisfies ExportedHandler<Env>;

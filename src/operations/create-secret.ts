@@ -1,0 +1,42 @@
+// CreateSecret: a new secret, optionally with its first version (AWSCURRENT) and tags.
+import { z } from "zod";
+import { INVALID_NAME, NAME_PATTERN, randomSuffix } from "../domain/secret-id";
+import { ClientRequestToken, Description, KmsKeyId, Name, SecretBinary, SecretString, SecretTypeName, Tags } from "../domain/schemas";
+import { AwsError } from "../protocol/errors";
+import { defineOperation } from "./operation";
+import { requireToken, secretObject, secretValue, unwrap } from "./secrets";
+import { checkTags } from "./tags";
+
+export const createSecret = defineOperation({
+  input: z.object({
+    Name,
+    ClientRequestToken: ClientRequestToken.optional(),
+    Description: Description.optional(),
+    KmsKeyId: KmsKeyId.optional(),
+    SecretBinary: SecretBinary.optional(),
+    SecretString: SecretString.optional(),
+    Tags: Tags.optional(),
+    Type: SecretTypeName.optional(),
+  }),
+  async handler(ctx, input) {
+    if (!NAME_PATTERN.test(input.Name)) throw new AwsError("ValidationException", INVALID_NAME);
+    const value = secretValue(input);
+    const versionId = value ? requireToken(input.ClientRequestToken) : undefined;
+    if (input.Tags) checkTags(input.Tags);
+    const { accountId, region } = ctx.caller;
+    const result = await secretObject(ctx, { accountId, region, name: input.Name }).create({
+      accountId,
+      region,
+      name: input.Name,
+      suffix: randomSuffix(),
+      versionId,
+      value,
+      description: input.Description,
+      kmsKeyId: input.KmsKeyId,
+      type: input.Type || undefined,
+      tags: input.Tags,
+    });
+    const created = unwrap(result);
+    return { ARN: created.arn, Name: created.name, VersionId: created.versionId };
+  },
+});

@@ -1,0 +1,29 @@
+// The registry: the only list of supported operations, keyed by AWS operation name.
+import { createSecret } from "./create-secret";
+import { deleteSecret } from "./delete-secret";
+import { describeSecret } from "./describe-secret";
+import { getRandomPassword } from "./get-random-password";
+import { getSecretValue } from "./get-secret-value";
+import { listSecretVersionIds } from "./list-secret-version-ids";
+import type { AnyOperation } from "./operation";
+import { putSecretValue } from "./put-secret-value";
+import { restoreSecret } from "./restore-secret";
+import { tagResource } from "./tag-resource";
+import { untagResource } from "./untag-resource";
+import { updateSecret } from "./update-secret";
+import { updateSecretVersionStage } from "./update-secret-version-stage";
+
+export const operations = {
+  CreateSecret: createSecret,
+  DeleteSecret: deleteSecret,
+  DescribeSecret: describeSecret,
+  GetRandomPassword: getRandomPassword,
+  GetSecretValue: getSecretValue,
+  ListSecretVersionIds: listSecretVersionIds,
+  PutSecretValue: putSecretValue,
+  RestoreSecret: restoreSecret,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  UpdateSecret: updateSecret,
+  UpdateSecretVersionStage: updateSecretVersionStage,
+} satisfies Record<string, AnyOperation>;

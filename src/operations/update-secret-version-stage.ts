@@ -1,0 +1,19 @@
+// UpdateSecretVersionStage: move a staging label to a version, or detach it; AWSCURRENT drags AWSPREVIOUS along.
+import { z } from "zod";
+import { SecretId, VersionId, VersionStage } from "../domain/schemas";
+import { defineOperation } from "./operation";
+import { locate, unwrap } from "./secrets";
+
+export const updateSecretVersionStage = defineOperation({
+  input: z.object({
+    SecretId,
+    VersionStage,
+    RemoveFromVersionId: VersionId.optional(),
+    MoveToVersionId: VersionId.optional(),
+  }),
+  async handler(ctx, input) {
+    const { secret, target } = locate(ctx, input.SecretId, "UpdateSecretVersionStage");
+    const moved = unwrap(await secret.updateStage(target, input.VersionStage, input.RemoveFromVersionId, input.MoveToVersionId));
+    return { ARN: moved.arn, Name: moved.name };
+  },
+});

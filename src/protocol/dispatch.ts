@@ -1,0 +1,51 @@
+// X-Amz-Target → operation; reads and parses the JSON body, validates it with the operation's schema, runs it.
+import type { Context as HonoContext } from "hono";
+import type { AppEnv } from "../env";
+import { operations } from "../operations";
+import { AwsError } from "./errors";
+import { TooDeep, withoutNulls } from "./json";
+import { toAwsError } from "./validation";
+
+export const MAX_BODY_BYTES = 1 << 20;
+const PREFIX = "secretsmanager.";
+
+export async function dispatch(c: HonoContext<AppEnv>): Promise<object> {
+  const target = c.req.header("x-amz-target") ?? "";
+  const name = target.startsWith(PREFIX) ? target.slice(PREFIX.length) : "";
+  const op = Object.hasOwn(operations, name) ? operations[name as keyof typeof operations] : undefined;
+  if (!op) throw new AwsError("UnknownOperationException", `The operation ${JSON.stringify(target.slice(0, 128))} is not supported.`);
+
+  const input = parseBody(await readBody(c.req.raw));
+  const parsed = op.input.safeParse(input);
+  if (!parsed.success) throw toAwsError(parsed.error, input);
+  return op.handler({ env: c.env, caller: c.get("caller"), requestId: c.get("requestId"), now: Date.now() }, parsed.data as never);
+}
+
+async function readBody(request: Request): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const body = await request.text();
+  if (body.length > MAX_BODY_BYTES) throw tooLarge();
+  return body;
+}
+
+function parseBody(body: string): unknown {
+  if (body.trim() === "") return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new AwsError("SerializationException", "The request body is not valid JSON.");
+  }
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    throw new AwsError("SerializationException", "The request body must be a JSON object.");
+  }
+  try {
+    return withoutNulls(json);
+  } catch (error) {
+    if (error instanceof TooDeep) throw new AwsError("SerializationException", "The request body is nested too deeply.");
+    throw error;
+  }
+}
+
+const tooLarge = () => new AwsError("ValidationException", `The request body exceeds the maximum size of ${MAX_BODY_BYTES} bytes.`);

@@ -1,0 +1,71 @@
+// The inputs and outputs of SecretObject's RPC methods (camelCase domain shapes; operations map them to AWS).
+import type { TagPair, ValueKind } from "./store";
+
+export interface SecretValue {
+  kind: ValueKind;
+  bytes: Uint8Array;
+}
+
+/** Which incarnation the caller means: the ARN suffix when it gave a full ARN. */
+export interface Target {
+  suffix?: string;
+}
+
+export interface CreateInput {
+  accountId: string;
+  region: string;
+  name: string;
+  suffix: string;
+  versionId?: string;
+  value?: SecretValue;
+  description?: string;
+  kmsKeyId?: string;
+  type?: string;
+  tags?: TagPair[];
+}
+
+export interface Identity {
+  arn: string;
+  name: string;
+}
+
+export interface WriteResult extends Identity {
+  versionId?: string;
+  versionStages?: string[];
+}
+
+export interface ValueView extends Identity {
+  versionId: string;
+  value: SecretValue;
+  versionStages: string[];
+  createdAt: number;
+}
+
+export interface SecretView extends Identity {
+  description?: string;
+  kmsKeyId?: string;
+  type?: string;
+  createdAt: number;
+  lastChangedAt: number;
+  lastAccessedAt?: number;
+  deletedAt?: number;
+  tags?: TagPair[];
+  versionIdsToStages?: Record<string, string[]>;
+}
+
+export interface VersionView {
+  versionId: string;
+  versionStages?: string[];
+  createdAt: number;
+  lastAccessedAt?: number;
+  kmsKeyIds: string[];
+}
+
+export interface VersionPage extends Identity {
+  versions: VersionView[];
+  nextToken?: string;
+}
+
+export interface DeletionResult extends Identity {
+  deletionDate: number;
+}
