@@ -1,0 +1,12 @@
+// Test-only bindings added by vitest.config.ts.
+declare namespace Cloudflare {
+  interface Env {
+    TEST_MIGRATIONS: import("@cloudflare/vitest-plugin").D1Migration[];
+    SECRETS: DurableObjectNamespace<import("../src/secret-object/secret-object").SecretObject>;
+    DB: D1Database;
+    KMS_KEYS: string;
+    DEFAULT_ACCOUNT_ID: string;
+    DEFAULT_REGION: string;
+    ACCESS_KEYS?: string;
+  }
+}
