@@ -37,7 +37,8 @@ const WITH_SUFFIX = /^(.+)-([A-Za-z0-9]{6})$/;
 
 /** True when the SecretId is a well-formed name or ARN; otherwise AWS answers ValidationException. */
 export function isValidSecretId(secretId: string): boolean {
-  return ARN.test(secretId) || NAME_PATTERN.test(secretId);
+  const arn = ARN.exec(secretId);
+  return NAME_PATTERN.test(arn ? arn[4]! : secretId);
 }
 
 /** Resolves a SecretId against the caller's account and region. */

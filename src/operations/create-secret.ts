@@ -5,7 +5,6 @@ import { ClientRequestToken, Description, KmsKeyId, Name, SecretBinary, SecretSt
 import { AwsError } from "../protocol/errors";
 import { defineOperation } from "./operation";
 import { requireToken, secretObject, secretValue, unwrap } from "./secrets";
-import { checkTags } from "./tags";
 
 export const createSecret = defineOperation({
   input: z.object({
@@ -22,7 +21,6 @@ export const createSecret = defineOperation({
     if (!NAME_PATTERN.test(input.Name)) throw new AwsError("ValidationException", INVALID_NAME);
     const value = secretValue(input);
     const versionId = value ? requireToken(input.ClientRequestToken) : undefined;
-    if (input.Tags) checkTags(input.Tags);
     const { accountId, region } = ctx.caller;
     const result = await secretObject(ctx, { accountId, region, name: input.Name }).create({
       accountId,

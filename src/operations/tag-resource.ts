@@ -3,13 +3,11 @@ import { z } from "zod";
 import { SecretId, Tags } from "../domain/schemas";
 import { defineOperation } from "./operation";
 import { locate, unwrap } from "./secrets";
-import { checkTags } from "./tags";
 
 export const tagResource = defineOperation({
   input: z.object({ SecretId, Tags }),
   async handler(ctx, input) {
     const { secret, target } = locate(ctx, input.SecretId, "TagResource");
-    checkTags(input.Tags);
     unwrap(await secret.tag(target, input.Tags));
     return {};
   },

@@ -5,6 +5,7 @@ import { DecryptionError, type Envelope, matchesHash, open, seal, valueHash } fr
 import { keyRing } from "../crypto/keys";
 import { type Result, fail, ok } from "../domain/result";
 import { buildArn } from "../domain/secret-id";
+import { tagRuleViolation } from "../domain/tags";
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, attachNewVersion, labelsByVersion, updateStage } from "../domain/stages";
 import type { Env } from "../env";
 import { applyIndexEntries } from "../index-db/secrets-index";
@@ -17,7 +18,6 @@ import type {
 import { indexRow, secretView, versionView } from "./views";
 
 const DAY = 86_400_000;
-const MAX_TAGS = 50;
 const KEEP_VERSIONS = 100;
 const OUTBOX_RETRY_MS = 5_000;
 
@@ -51,6 +51,8 @@ export class SecretObject extends DurableObject<Env> {
     return this.commit(() => {
       if (this.store.secret()) return fail(exists(input.name));
       const tags = dedupeTags(input.tags ?? []);
+      const violation = tagRuleViolation(tags.map((t) => t.Key));
+      if (violation) return fail(violation);
       this.store.insertSecret({
         accountId: input.accountId, region: input.region, name: input.name, arn,
         description: input.description ?? null, kmsKeyId: input.kmsKeyId || null, type: input.type ?? null,
@@ -117,6 +119,7 @@ export class SecretObject extends DurableObject<Env> {
     const secret = this.active(target);
     if (!secret.ok) return secret;
     const s = secret.value;
+    if (Object.values(changes).every((v) => v === undefined)) return ok({ arn: s.arn, name: s.name });
     if (changes.value && changes.versionId) {
       const repeated = await this.repeatedToken(s, changes.versionId, changes.value);
       if (repeated) return repeated;
@@ -226,8 +229,8 @@ export class SecretObject extends DurableObject<Env> {
     const secret = this.active(target);
     if (!secret.ok) return secret;
     return this.commit(() => {
-      const keys = new Set([...this.store.tags(), ...tags].map((t) => t.Key).filter((k) => !k.startsWith("aws:")));
-      if (keys.size > MAX_TAGS) return fail(invalidParameter(`A secret can have at most ${MAX_TAGS} tags.`));
+      const violation = tagRuleViolation([...this.store.tags(), ...tags].map((t) => t.Key));
+      if (violation) return fail(violation);
       this.store.putTags(dedupeTags(tags));
       this.store.updateSecret({ tagsSet: true });
       this.enqueueSnapshot();
