@@ -15,7 +15,10 @@ export interface Kek {
   id: string;
   version: string;
   wrapKey: CryptoKey;
+  /** HMAC key for the idempotency hash of values. */
   hashKey: CryptoKey;
+  /** HMAC key for page tokens. */
+  tokenKey: CryptoKey;
 }
 
 export class KeyRing {
@@ -64,16 +67,18 @@ export class KeyRing {
 async function importKek(id: string, version: string, material: Uint8Array): Promise<Kek> {
   if (material.length !== 32) throw new Error(`KMS_KEYS: key ${id} version ${version} must be 32 bytes`);
   const wrapKey = await crypto.subtle.importKey("raw", material, "AES-KW", false, ["wrapKey", "unwrapKey"]);
-  // A separate HMAC key derived from the KEK, so the idempotency hash never reuses the wrapping key.
+  // Separate HMAC keys derived from the KEK, so no purpose ever reuses the wrapping key.
   const base = await crypto.subtle.importKey("raw", material, "HKDF", false, ["deriveKey"]);
-  const hashKey = await crypto.subtle.deriveKey(
-    { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(), info: new TextEncoder().encode("secrets-edge/value-hash") },
-    base,
-    { name: "HMAC", hash: "SHA-256", length: 256 },
-    false,
-    ["sign"],
-  );
-  return { id, version, wrapKey, hashKey };
+  const derive = (purpose: string) =>
+    crypto.subtle.deriveKey(
+      { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(), info: new TextEncoder().encode(`secrets-edge/${purpose}`) },
+      base,
+      { name: "HMAC", hash: "SHA-256", length: 256 },
+      false,
+      ["sign", "verify"],
+    );
+  const [hashKey, tokenKey] = await Promise.all([derive("value-hash"), derive("page-token")]);
+  return { id, version, wrapKey, hashKey, tokenKey };
 }
 
 const rings = new Map<string, KeyRing>();

@@ -2,6 +2,9 @@
 
 const HINTS: [prefix: string, hint: DurableObjectLocationHint][] = [
   ["us-west-", "wnam"],
+  ["us-gov-west-", "wnam"],
+  ["ca-west-", "wnam"],
+  ["mx-", "wnam"],
   ["us-", "enam"],
   ["ca-", "enam"],
   ["sa-", "sam"],

@@ -2,6 +2,7 @@
 // ForceDeleteWithoutRecovery. The object's alarm purges at the deadline.
 import { z } from "zod";
 import { Bool, RecoveryWindowInDays, SecretId } from "../domain/schemas";
+import { buildArn, randomSuffix } from "../domain/secret-id";
 import { AwsError } from "../protocol/errors";
 import { seconds } from "../protocol/json";
 import { defineOperation } from "./operation";
@@ -22,7 +23,7 @@ export const deleteSecret = defineOperation({
     const result = await secret.scheduleDeletion(target, window, force);
     // AWS answers a forced delete of a secret that does not exist as if it existed (DeleteSecret docs).
     if (!result.ok && force && result.error.code === "ResourceNotFoundException") {
-      const arn = input.SecretId.startsWith("arn:") ? input.SecretId : undefined;
+      const arn = input.SecretId.startsWith("arn:") ? input.SecretId : buildArn(ref.region, ref.accountId, ref.name, randomSuffix());
       return { ARN: arn, Name: ref.name, DeletionDate: seconds(ctx.now) };
     }
     const deleted = unwrap(result);

@@ -1,5 +1,8 @@
 // ListSecretVersionIds: the versions of a secret, newest first, labelled ones only unless IncludeDeprecated.
 import { z } from "zod";
+import { keyRing } from "../crypto/keys";
+import { openPageToken, signPageToken } from "../crypto/page-token";
+import { objectName } from "../domain/secret-id";
 import { Bool, MaxResults, NextToken, SecretId } from "../domain/schemas";
 import { AwsError } from "../protocol/errors";
 import { seconds } from "../protocol/json";
@@ -9,9 +12,15 @@ import { locate, unwrap } from "./secrets";
 export const listSecretVersionIds = defineOperation({
   input: z.object({ SecretId, MaxResults: MaxResults.optional(), NextToken: NextToken.optional(), IncludeDeprecated: Bool.optional() }),
   async handler(ctx, input) {
-    const { secret, target } = locate(ctx, input.SecretId, "ListSecretVersionIds");
-    const after = input.NextToken === undefined ? undefined : decodeToken(input.NextToken);
-    const page = unwrap(await secret.listVersions(target, input.IncludeDeprecated ?? false, input.MaxResults, after));
+    const { secret, target, ref } = locate(ctx, input.SecretId, "ListSecretVersionIds");
+    const ring = keyRing(ctx.env.KMS_KEYS);
+    // Tokens are bound to the secret and the deprecated filter, so one cannot be replayed against another listing.
+    const binding = `ListSecretVersionIds\n${objectName(ref)}\n${input.IncludeDeprecated === true}`;
+    const before = input.NextToken === undefined ? undefined : await openPageToken(ring, binding, input.NextToken);
+    if (input.NextToken !== undefined && !(Number.isSafeInteger(before) && (before as number) > 0)) {
+      throw new AwsError("InvalidNextTokenException", "The NextToken value is invalid.");
+    }
+    const page = unwrap(await secret.listVersions(target, input.IncludeDeprecated ?? false, input.MaxResults, before as number | undefined));
     return {
       ARN: page.arn,
       Name: page.name,
@@ -22,17 +31,7 @@ export const listSecretVersionIds = defineOperation({
         CreatedDate: seconds(v.createdAt),
         KmsKeyIds: v.kmsKeyIds,
       })),
-      NextToken: page.nextToken === undefined ? undefined : btoa(JSON.stringify({ before: page.nextToken })),
+      NextToken: page.nextBefore === undefined ? undefined : await signPageToken(ring, binding, page.nextBefore),
     };
   },
 });
-
-function decodeToken(token: string): number {
-  try {
-    const before = Number((JSON.parse(atob(token)) as { before?: unknown }).before);
-    if (Number.isSafeInteger(before) && before > 0) return before;
-  } catch {
-    // fall through to the AWS error
-  }
-  throw new AwsError("InvalidNextTokenException", "The NextToken value is invalid.");
-}

@@ -16,12 +16,9 @@ export function toAwsError(error: z.ZodError, input: unknown): AwsError {
   }
   const details = error.issues.map((issue) => {
     const value = valueAt(input, issue.path);
-    const shown = issue.path.some((p) => SENSITIVE.has(String(p)))
-      ? "'*** Sensitive Data Redacted ***'"
-      : value === undefined
-        ? "null"
-        : `'${render(value)}'`;
-    return `Value ${shown} at '${memberPath(issue.path)}' failed to satisfy constraint: ${constraint(issue)}`;
+    // AWS leaves sensitive values out of the message entirely: "Value at 'secretString' failed to …".
+    const shown = issue.path.some((p) => SENSITIVE.has(String(p))) ? "" : value === undefined ? " null" : ` '${render(value)}'`;
+    return `Value${shown} at '${memberPath(issue.path)}' failed to satisfy constraint: ${constraint(issue)}`;
   });
   const count = details.length === 1 ? "1 validation error detected" : `${details.length} validation errors detected`;
   return new AwsError("ValidationException", `${count}: ${details.join("; ")}`);
@@ -40,7 +37,7 @@ function constraint(issue: z.core.$ZodIssue): string {
         ? `Member must have value less than or equal to ${issue.maximum}`
         : `Member must have length less than or equal to ${issue.maximum}`;
     case "invalid_format":
-      return `Member must satisfy regular expression pattern: ${"pattern" in issue ? String(issue.pattern) : issue.format}`;
+      return `Member must satisfy regular expression pattern: ${"pattern" in issue ? String(issue.pattern).replace(/^\/(.*)\/[a-z]*$/s, "$1") : issue.format}`;
     case "invalid_value":
       return `Member must satisfy enum value set: [${issue.values.join(", ")}]`;
     default:

@@ -61,6 +61,7 @@ export class SecretObject extends DurableObject<Env> {
       });
       this.store.putTags(tags);
       if (sealed) this.addVersion(sealed, now, undefined);
+      else this.enqueueSnapshot();
       return ok({ arn, name: input.name, versionId: sealed?.versionId });
     });
   }
@@ -187,7 +188,7 @@ export class SecretObject extends DurableObject<Env> {
       arn: secret.value.arn,
       name: secret.value.name,
       versions: page.map((v) => versionView(v, byVersion.get(v.versionId))),
-      nextToken: listed.length > maxResults && last ? String(last.seq) : undefined,
+      nextBefore: listed.length > maxResults && last ? last.seq : undefined,
     });
   }
 

@@ -63,7 +63,8 @@ export interface VersionView {
 
 export interface VersionPage extends Identity {
   versions: VersionView[];
-  nextToken?: string;
+  /** Set when more versions follow: the next page starts below this creation sequence number. */
+  nextBefore?: number;
 }
 
 export interface DeletionResult extends Identity {
