@@ -1,0 +1,215 @@
+// Scheduled deletion: DeleteSecret arms the object's alarm at the deadline, the alarm purges the secret (object
+// and index), RestoreSecret cancels, and the cron sweeper purges a due secret whose alarm was lost.
+import { createExecutionContext, createScheduledController, runDurableObjectAlarm, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../../src/index";
+import { sweep } from "../../src/scheduled";
+import { errorOf, sm, token } from "../support/sm";
+
+const DAY = 86_400_000;
+const uniqueName = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+const stubOf = (name: string) => env.SECRETS.get(env.SECRETS.idFromName(`111122223333/us-east-1/${name}`));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const NOT_FOUND = { code: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret." };
+
+/** The object's alarm and deletion deadline, read together. */
+async function alarmAndDeadline(name: string): Promise<{ alarm: number | null; deadline: number | null }> {
+  return runInDurableObject(stubOf(name), async (_instance, state) => {
+    const row = state.storage.sql.exec("SELECT deletion_at FROM secret").toArray()[0];
+    return { alarm: await state.storage.getAlarm(), deadline: (row?.deletion_at as number | null | undefined) ?? null };
+  });
+}
+
+/** Waits until the object has drained its outbox and re-armed (the index write runs after the response). */
+async function settled(name: string, until: (s: { alarm: number | null; deadline: number | null }) => boolean) {
+  let state = await alarmAndDeadline(name);
+  for (let i = 0; i < 100 && !until(state); i++) {
+    await sleep(20);
+    state = await alarmAndDeadline(name);
+  }
+  return state;
+}
+
+async function indexRow(arn: string) {
+  return env.DB.prepare("SELECT * FROM secrets WHERE arn = ?").bind(arn).first<{ deletion_at: number | null; deleted_at: number | null }>();
+}
+
+async function waitForIndex(arn: string, until: (row: Awaited<ReturnType<typeof indexRow>>) => boolean) {
+  let row = await indexRow(arn);
+  for (let i = 0; i < 100 && !until(row); i++) {
+    await sleep(20);
+    row = await indexRow(arn);
+  }
+  return row;
+}
+
+/** Moves the deletion deadline into the past in the object (and, when asked, in the index), as time passing would. */
+async function passDeadline(name: string, arn: string, { index = false } = {}): Promise<number> {
+  const past = Date.now() - 1000;
+  await runInDurableObject(stubOf(name), (_instance, state) => {
+    state.storage.sql.exec("UPDATE secret SET deletion_at = ?", past);
+  });
+  if (index) await env.DB.prepare("UPDATE secrets SET deletion_at = ? WHERE arn = ?").bind(past, arn).run();
+  return past;
+}
+
+async function createSecret(prefix: string, value = "to-be-deleted") {
+  const name = uniqueName(prefix);
+  const created = await sm("CreateSecret", { Name: name, SecretString: value, ClientRequestToken: token() });
+  expect(created.status).toBe(200);
+  return { name, arn: created.body.ARN as string };
+}
+
+describe("DeleteSecret with a recovery window", () => {
+  it("sets the object's alarm at the deletion deadline", async () => {
+    const { name, arn } = await createSecret("delete-alarm");
+    const deleted = await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
+    expect(deleted.status).toBe(200);
+
+    const { alarm, deadline } = await settled(name, (s) => s.alarm === s.deadline);
+    expect(deadline).toBe(Math.round(deleted.body.DeletionDate * 1000));
+    expect(deadline! - Date.now()).toBeGreaterThan(7 * DAY - 60_000);
+    expect(deadline! - Date.now()).toBeLessThanOrEqual(7 * DAY);
+    expect(alarm).toBe(deadline);
+    expect((await waitForIndex(arn, (r) => r?.deletion_at === deadline))?.deletion_at).toBe(deadline);
+  });
+
+  it("the default recovery window is 30 days", async () => {
+    const { name } = await createSecret("delete-default");
+    const deleted = await sm("DeleteSecret", { SecretId: name });
+    const { alarm, deadline } = await settled(name, (s) => s.alarm === s.deadline);
+    expect(deadline! - Date.now()).toBeGreaterThan(30 * DAY - 60_000);
+    expect(alarm).toBe(Math.round(deleted.body.DeletionDate * 1000));
+  });
+
+  it("the alarm at the deadline purges the secret: DescribeSecret → ResourceNotFoundException, index row gone", async () => {
+    const { name, arn } = await createSecret("delete-purge");
+    await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
+    await settled(name, (s) => s.alarm === s.deadline);
+    await waitForIndex(arn, (r) => r?.deletion_at != null);
+
+    await passDeadline(name, arn);
+    expect(await runDurableObjectAlarm(stubOf(name))).toBe(true);
+
+    expect(errorOf(await sm("DescribeSecret", { SecretId: name }))).toEqual(NOT_FOUND);
+    expect(errorOf(await sm("GetSecretValue", { SecretId: name }))).toEqual(NOT_FOUND);
+    expect(await indexRow(arn)).toBeNull();
+    expect(await runInDurableObject(stubOf(name), (_i, state) => state.storage.sql.exec("SELECT COUNT(*) AS n FROM versions").one().n)).toBe(0);
+    expect((await alarmAndDeadline(name)).alarm).toBeNull();
+  });
+
+  it("after the purge CreateSecret of the same name works and gets a new ARN suffix", async () => {
+    const { name, arn } = await createSecret("delete-recreate");
+    await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
+    await settled(name, (s) => s.alarm === s.deadline);
+    await passDeadline(name, arn);
+    await runDurableObjectAlarm(stubOf(name));
+
+    const recreated = await sm("CreateSecret", { Name: name, SecretString: "second-life", ClientRequestToken: token() });
+    expect(recreated.status).toBe(200);
+    expect(recreated.body.ARN).not.toBe(arn);
+    expect(recreated.body.ARN.slice(0, -6)).toBe(arn.slice(0, -6));
+    expect((await sm("GetSecretValue", { SecretId: name })).body.SecretString).toBe("second-life");
+    // The old ARN names the purged incarnation, not the new one.
+    expect(errorOf(await sm("DescribeSecret", { SecretId: arn }))).toEqual(NOT_FOUND);
+  });
+
+  it("an alarm that fires before the deadline does not purge and re-arms at the deadline", async () => {
+    const { name } = await createSecret("delete-early");
+    await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
+    const before = await settled(name, (s) => s.alarm === s.deadline);
+
+    expect(await runDurableObjectAlarm(stubOf(name))).toBe(true);
+    const described = await sm("DescribeSecret", { SecretId: name });
+    expect(described.status).toBe(200);
+    expect(described.body.DeletedDate).toBeTypeOf("number");
+    expect(await alarmAndDeadline(name)).toEqual(before);
+  });
+});
+
+describe("RestoreSecret", () => {
+  it("before the deadline cancels the deletion: the alarm is no longer at the deadline and the value is readable", async () => {
+    const { name, arn } = await createSecret("restore", "restored-value");
+    await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
+    const { deadline } = await settled(name, (s) => s.alarm === s.deadline);
+
+    const restored = await sm("RestoreSecret", { SecretId: name });
+    expect(restored.status).toBe(200);
+    expect(restored.body).toEqual({ ARN: arn, Name: name });
+
+    const after = await settled(name, (s) => s.alarm === null);
+    expect(after.deadline).toBeNull();
+    expect(after.alarm).not.toBe(deadline);
+    expect(after.alarm).toBeNull();
+    expect((await sm("GetSecretValue", { SecretId: name })).body.SecretString).toBe("restored-value");
+    expect((await sm("DescribeSecret", { SecretId: name })).body.DeletedDate).toBeUndefined();
+    expect((await waitForIndex(arn, (r) => r?.deletion_at === null))?.deleted_at).toBeNull();
+  });
+
+  it("a stale alarm after RestoreSecret does not purge the secret", async () => {
+    const { name } = await createSecret("restore-stale", "still-here");
+    await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
+    await settled(name, (s) => s.alarm === s.deadline);
+    await sm("RestoreSecret", { SecretId: name });
+    await runInDurableObject(stubOf(name), (_i, state) => state.storage.setAlarm(Date.now() - 1000));
+
+    await runDurableObjectAlarm(stubOf(name));
+    expect((await sm("GetSecretValue", { SecretId: name })).body.SecretString).toBe("still-here");
+  });
+});
+
+describe("the cron sweeper", () => {
+  /** A secret scheduled for deletion whose deadline has passed and whose alarm was lost. */
+  async function dueWithoutAlarm(prefix: string) {
+    const secret = await createSecret(prefix);
+    await sm("DeleteSecret", { SecretId: secret.name, RecoveryWindowInDays: 7 });
+    await settled(secret.name, (s) => s.alarm === s.deadline);
+    await waitForIndex(secret.arn, (r) => r?.deletion_at != null);
+    await passDeadline(secret.name, secret.arn, { index: true });
+    await runInDurableObject(stubOf(secret.name), (_i, state) => state.storage.deleteAlarm());
+    expect((await alarmAndDeadline(secret.name)).alarm).toBeNull();
+    return secret;
+  }
+
+  it("sweep() finds a due secret through D1 and purges it although its alarm was deleted", async () => {
+    const { name, arn } = await dueWithoutAlarm("sweep-direct");
+    // D1 is shared by the tests of this file: other due secrets may be swept along.
+    expect(await sweep(env as never, Date.now())).toBeGreaterThanOrEqual(1);
+    expect(errorOf(await sm("DescribeSecret", { SecretId: name }))).toEqual(NOT_FOUND);
+    expect(await indexRow(arn)).toBeNull();
+    expect((await sm("CreateSecret", { Name: name, SecretString: "again", ClientRequestToken: token() })).status).toBe(200);
+  });
+
+  it("the Worker's scheduled handler runs the sweep", async () => {
+    const { name, arn } = await dueWithoutAlarm("sweep-cron");
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/10 * * * *" }), env as never, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(errorOf(await sm("DescribeSecret", { SecretId: name }))).toEqual(NOT_FOUND);
+    expect(await indexRow(arn)).toBeNull();
+  });
+
+  it("leaves a secret whose deadline has not passed alone", async () => {
+    const { name, arn } = await createSecret("sweep-not-due");
+    await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
+    await waitForIndex(arn, (r) => r?.deletion_at != null);
+    await sweep(env as never, Date.now());
+    const described = await sm("DescribeSecret", { SecretId: name });
+    expect(described.status).toBe(200);
+    expect(described.body.DeletedDate).toBeTypeOf("number");
+  });
+
+  it("a late sweep of an already-purged object is harmless, also after the name was reused", async () => {
+    const { name, arn } = await dueWithoutAlarm("sweep-twice");
+    await sweep(env as never, Date.now());
+    await stubOf(name).sweep();
+    expect(await indexRow(arn)).toBeNull();
+    expect(errorOf(await sm("DescribeSecret", { SecretId: name }))).toEqual(NOT_FOUND);
+
+    await sm("CreateSecret", { Name: name, SecretString: "reborn", ClientRequestToken: token() });
+    await stubOf(name).sweep();
+    expect((await sm("GetSecretValue", { SecretId: name })).body.SecretString).toBe("reborn");
+  });
+});

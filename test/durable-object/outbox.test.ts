@@ -1,0 +1,276 @@
+// The D1 index is written through each object's outbox: every mutation reaches the `secrets` and `secret_tags`
+// rows with a growing revision, a D1 outage loses nothing (the alarm retries), and stale entries never win.
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { type IndexRow, applyIndexEntries } from "../../src/index-db/secrets-index";
+import { sm, token } from "../support/sm";
+
+const uniqueName = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+const stubOf = (name: string) => env.SECRETS.get(env.SECRETS.idFromName(`111122223333/us-east-1/${name}`));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface SecretsRow {
+  arn: string;
+  name: string;
+  description: string | null;
+  tags_json: string;
+  versions_to_stages_json: string;
+  deleted_at: number | null;
+  deletion_at: number | null;
+  last_accessed_at: number | null;
+  revision: number;
+}
+
+const indexRow = (arn: string) => env.DB.prepare("SELECT * FROM secrets WHERE arn = ?").bind(arn).first<SecretsRow>();
+
+async function indexTags(arn: string): Promise<Record<string, string>> {
+  const { results } = await env.DB.prepare("SELECT key, value FROM secret_tags WHERE arn = ? ORDER BY key").bind(arn).all<{ key: string; value: string }>();
+  return Object.fromEntries(results.map((r) => [r.key, r.value]));
+}
+
+/** Polls the index until `until` holds (the outbox is flushed after the response), then returns the row. */
+async function waitForIndex(arn: string, until: (row: SecretsRow | null) => boolean): Promise<SecretsRow | null> {
+  let row = await indexRow(arn);
+  for (let i = 0; i < 100 && !until(row); i++) {
+    await sleep(20);
+    row = await indexRow(arn);
+  }
+  return row;
+}
+
+/** Waits for the index to move past `revision` and returns the new row. */
+async function nextRevision(arn: string, revision: number): Promise<SecretsRow> {
+  const row = await waitForIndex(arn, (r) => r !== null && r.revision > revision);
+  expect(row?.revision, "the index row did not advance").toBeGreaterThan(revision);
+  return row!;
+}
+
+/** The object's revision, its outbox and its alarm. */
+async function objectState(name: string) {
+  return runInDurableObject(stubOf(name), async (_instance, state) => ({
+    revision: state.storage.sql.exec("SELECT revision FROM secret").toArray()[0]?.revision as number | undefined,
+    outbox: state.storage.sql.exec("SELECT seq, attempts FROM outbox ORDER BY seq").toArray() as { seq: number; attempts: number }[],
+    alarm: await state.storage.getAlarm(),
+  }));
+}
+
+async function createSecret(prefix: string, extra: Record<string, unknown> = {}) {
+  const name = uniqueName(prefix);
+  const created = await sm("CreateSecret", { Name: name, SecretString: "v1", ClientRequestToken: token(), ...extra });
+  expect(created.status).toBe(200);
+  return { name, arn: created.body.ARN as string, versionId: created.body.VersionId as string };
+}
+
+describe("every mutation reaches the index", () => {
+  it("CreateSecret writes name, description, tags, versions-to-stages and a revision; secret_tags holds the tags", async () => {
+    const { name, arn, versionId } = await createSecret("outbox-create", {
+      Description: "payments db",
+      Tags: [{ Key: "team", Value: "payments" }, { Key: "env", Value: "prod" }],
+    });
+    const row = await waitForIndex(arn, (r) => r !== null);
+    expect(row).toMatchObject({ name, description: "payments db", deleted_at: null, deletion_at: null });
+    expect(JSON.parse(row!.tags_json)).toEqual([{ Key: "team", Value: "payments" }, { Key: "env", Value: "prod" }]);
+    expect(JSON.parse(row!.versions_to_stages_json)).toEqual({ [versionId]: ["AWSCURRENT"] });
+    expect(row!.revision).toBeGreaterThanOrEqual(1);
+    expect(await indexTags(arn)).toEqual({ env: "prod", team: "payments" });
+  });
+
+  it("CreateSecret without a value writes the index row", async () => {
+    const name = uniqueName("outbox-empty");
+    const created = await sm("CreateSecret", { Name: name, Description: "no value yet", Tags: [{ Key: "k", Value: "v" }] });
+    expect(created.status).toBe(200);
+    const row = await waitForIndex(created.body.ARN, (r) => r !== null);
+    expect(row).toMatchObject({ name, description: "no value yet", versions_to_stages_json: "{}" });
+    expect(await indexTags(created.body.ARN)).toEqual({ k: "v" });
+  });
+
+  it("each later mutation advances the revision and updates the row", async () => {
+    const { name, arn, versionId: v1 } = await createSecret("outbox-walk");
+    let row = (await waitForIndex(arn, (r) => r !== null))!;
+
+    const v2 = token();
+    await sm("PutSecretValue", { SecretId: name, SecretString: "v2", ClientRequestToken: v2 });
+    row = await nextRevision(arn, row.revision);
+    expect(JSON.parse(row.versions_to_stages_json)).toEqual({ [v1]: ["AWSPREVIOUS"], [v2]: ["AWSCURRENT"] });
+
+    await sm("UpdateSecret", { SecretId: name, Description: "described" });
+    row = await nextRevision(arn, row.revision);
+    expect(row.description).toBe("described");
+
+    await sm("UpdateSecretVersionStage", { SecretId: name, VersionStage: "BLUE", MoveToVersionId: v1 });
+    row = await nextRevision(arn, row.revision);
+    expect(JSON.parse(row.versions_to_stages_json)).toEqual({ [v1]: ["AWSPREVIOUS", "BLUE"], [v2]: ["AWSCURRENT"] });
+
+    await sm("TagResource", { SecretId: name, Tags: [{ Key: "owner", Value: "alice" }] });
+    row = await nextRevision(arn, row.revision);
+    expect(JSON.parse(row.tags_json)).toEqual([{ Key: "owner", Value: "alice" }]);
+    expect(await indexTags(arn)).toEqual({ owner: "alice" });
+
+    await sm("UntagResource", { SecretId: name, TagKeys: ["owner"] });
+    row = await nextRevision(arn, row.revision);
+    expect(JSON.parse(row.tags_json)).toEqual([]);
+    expect(await indexTags(arn)).toEqual({});
+
+    await sm("GetSecretValue", { SecretId: name });
+    row = await nextRevision(arn, row.revision);
+    expect(row.last_accessed_at).toBe(Math.floor(Date.now() / 86_400_000) * 86_400_000);
+
+    const deleted = await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
+    row = await nextRevision(arn, row.revision);
+    expect(row.deletion_at).toBe(Math.round(deleted.body.DeletionDate * 1000));
+    expect(row.deleted_at).toBeTypeOf("number");
+
+    await sm("RestoreSecret", { SecretId: name });
+    row = await nextRevision(arn, row.revision);
+    expect(row).toMatchObject({ deleted_at: null, deletion_at: null });
+
+    expect(row.revision).toBe((await objectState(name)).revision);
+  });
+
+  it("a forced DeleteSecret removes the row and its tags", async () => {
+    const { name, arn } = await createSecret("outbox-force", { Tags: [{ Key: "k", Value: "v" }] });
+    await waitForIndex(arn, (r) => r !== null);
+    await sm("DeleteSecret", { SecretId: name, ForceDeleteWithoutRecovery: true });
+    expect(await waitForIndex(arn, (r) => r === null)).toBeNull();
+    expect(await indexTags(arn)).toEqual({});
+  });
+
+  it("the outbox is empty once the index has caught up", async () => {
+    const { name, arn } = await createSecret("outbox-drained");
+    await waitForIndex(arn, (r) => r !== null);
+    expect((await objectState(name)).outbox).toEqual([]);
+  });
+});
+
+describe("when D1 fails", () => {
+  /** Swaps the object's DB binding for one whose batch() rejects; the real one is kept to put back. */
+  async function breakIndex(name: string): Promise<void> {
+    await runInDurableObject(stubOf(name), (instance) => {
+      const self = instance as unknown as { env: Cloudflare.Env; realEnv?: Cloudflare.Env };
+      const real = self.env;
+      const failing = {
+        prepare: (query: string) => real.DB.prepare(query),
+        batch: () => Promise.reject(new Error("D1_ERROR: injected outage")),
+      } as unknown as D1Database;
+      self.realEnv = real;
+      self.env = { ...real, DB: failing };
+    });
+  }
+
+  async function repairIndex(name: string): Promise<void> {
+    await runInDurableObject(stubOf(name), (instance) => {
+      const self = instance as unknown as { env: Cloudflare.Env; realEnv?: Cloudflare.Env };
+      self.env = self.realEnv!;
+    });
+  }
+
+  async function mutateWhileBroken(name: string) {
+    const v2 = token();
+    const put = await sm("PutSecretValue", { SecretId: name, SecretString: "during-outage", ClientRequestToken: v2 });
+    const update = await sm("UpdateSecret", { SecretId: name, Description: "changed during outage" });
+    const tag = await sm("TagResource", { SecretId: name, Tags: [{ Key: "outage", Value: "yes" }] });
+    return { v2, statuses: [put.status, update.status, tag.status] };
+  }
+
+  /** Waits until every queued entry has failed at least once. */
+  async function failedOnce(name: string) {
+    let state = await objectState(name);
+    for (let i = 0; i < 100 && !(state.outbox.length > 0 && state.outbox.every((e) => e.attempts > 0)); i++) {
+      await sleep(20);
+      state = await objectState(name);
+    }
+    return state;
+  }
+
+  it("mutations still succeed; the outbox keeps the entries and the alarm is armed for a retry", async () => {
+    const { name, arn } = await createSecret("outbox-outage");
+    const before = (await waitForIndex(arn, (r) => r !== null))!;
+    await breakIndex(name);
+
+    const { statuses } = await mutateWhileBroken(name);
+    expect(statuses).toEqual([200, 200, 200]);
+
+    const state = await failedOnce(name);
+    expect(state.outbox.length).toBeGreaterThanOrEqual(3);
+    expect(state.outbox.every((e) => e.attempts > 0)).toBe(true);
+    expect(state.alarm).not.toBeNull();
+    expect(state.alarm! - Date.now()).toBeLessThanOrEqual(300_000);
+    expect((await indexRow(arn))?.revision).toBe(before.revision);
+  });
+
+  it("once D1 is back, the alarm brings the index up to the latest state and empties the outbox", async () => {
+    const { name, arn, versionId: v1 } = await createSecret("outbox-recover");
+    await waitForIndex(arn, (r) => r !== null);
+    await breakIndex(name);
+    const { v2 } = await mutateWhileBroken(name);
+    await failedOnce(name);
+
+    await repairIndex(name);
+    expect(await runDurableObjectAlarm(stubOf(name))).toBe(true);
+
+    const state = await objectState(name);
+    expect(state.outbox).toEqual([]);
+    const row = await indexRow(arn);
+    expect(row).toMatchObject({ description: "changed during outage", revision: state.revision });
+    expect(JSON.parse(row!.versions_to_stages_json)).toEqual({ [v1]: ["AWSPREVIOUS"], [v2]: ["AWSCURRENT"] });
+    expect(JSON.parse(row!.tags_json)).toEqual([{ Key: "outage", Value: "yes" }]);
+    expect(await indexTags(arn)).toEqual({ outage: "yes" });
+  });
+
+  it("an object evicted during the outage catches up from its stored outbox on the next alarm", async () => {
+    const { name, arn } = await createSecret("outbox-evicted");
+    await waitForIndex(arn, (r) => r !== null);
+    await breakIndex(name);
+    await mutateWhileBroken(name);
+    await failedOnce(name);
+
+    // A fresh instance gets the real bindings again; only the stored outbox remembers what is owed.
+    await evictDurableObject(stubOf(name));
+    expect(await runDurableObjectAlarm(stubOf(name))).toBe(true);
+    expect((await objectState(name)).outbox).toEqual([]);
+    expect((await indexRow(arn))?.description).toBe("changed during outage");
+  });
+});
+
+describe("applyIndexEntries", () => {
+  // D1 is shared by the tests of a file, so each test indexes its own ARN.
+  let arn = "";
+  beforeEach(() => {
+    arn = `arn:aws:secretsmanager:us-east-1:111122223333:secret:${uniqueName("stale-check")}-Ab12Cd`;
+  });
+  const row = (revision: number, description: string, tags: { Key: string; Value: string }[]): IndexRow => ({
+    arn, accountId: "111122223333", region: "us-east-1", name: "stale-check", description, kmsKeyId: null, type: null,
+    createdAt: 1_000, lastChangedAt: 1_000 + revision, lastAccessedAt: null, deletedAt: null, deletionAt: null,
+    tags, versionsToStages: { [`v${revision}`]: ["AWSCURRENT"] }, revision,
+  });
+
+  it("an entry with a lower revision applied after a newer one does not overwrite the row or its tags", async () => {
+    await applyIndexEntries(env.DB, [{ op: "upsert", row: row(5, "newer", [{ Key: "gen", Value: "5" }]) }]);
+    await applyIndexEntries(env.DB, [{ op: "upsert", row: row(3, "stale", [{ Key: "gen", Value: "3" }, { Key: "old", Value: "x" }]) }]);
+
+    const stored = await indexRow(arn);
+    expect(stored).toMatchObject({ revision: 5, description: "newer" });
+    expect(JSON.parse(stored!.versions_to_stages_json)).toEqual({ v5: ["AWSCURRENT"] });
+    expect(await indexTags(arn)).toEqual({ gen: "5" });
+  });
+
+  it("re-applying the same entry is harmless, and a newer one wins", async () => {
+    const entry = { op: "upsert", row: row(2, "two", [{ Key: "gen", Value: "2" }]) } as const;
+    await applyIndexEntries(env.DB, [entry]);
+    await applyIndexEntries(env.DB, [entry]);
+    expect(await indexRow(arn)).toMatchObject({ revision: 2, description: "two" });
+    expect(await indexTags(arn)).toEqual({ gen: "2" });
+
+    await applyIndexEntries(env.DB, [{ op: "upsert", row: row(7, "seven", []) }]);
+    expect(await indexRow(arn)).toMatchObject({ revision: 7, description: "seven" });
+    expect(await indexTags(arn)).toEqual({});
+  });
+
+  it("a delete entry removes the row and its tags", async () => {
+    await applyIndexEntries(env.DB, [{ op: "upsert", row: row(1, "one", [{ Key: "k", Value: "v" }]) }]);
+    await applyIndexEntries(env.DB, [{ op: "delete", arn }]);
+    expect(await indexRow(arn)).toBeNull();
+    expect(await indexTags(arn)).toEqual({});
+  });
+});

@@ -1,0 +1,146 @@
+// DescribeSecret through the Worker: which fields appear when (reference/aws-behaviour.md §4), the dates, and
+// lookup by name, full ARN and partial ARN. Never returns a value.
+import { describe, expect, it } from "vitest";
+import { sm, token } from "../support/sm";
+
+const uniqueName = (prefix = "describe") => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+const DAY = 86_400;
+
+async function createSecret(name: string, extra: Record<string, unknown> = {}) {
+  const res = await sm("CreateSecret", { Name: name, SecretString: "never-shown", ClientRequestToken: token(), ...extra });
+  expect(res.status).toBe(200);
+  return res.body as { ARN: string; Name: string; VersionId: string };
+}
+
+const describeSecret = async (secretId: string) => {
+  const res = await sm("DescribeSecret", { SecretId: secretId });
+  expect(res.status).toBe(200);
+  return res.body;
+};
+
+describe("DescribeSecret", () => {
+  it("a fresh secret with a value has exactly ARN, CreatedDate, LastChangedDate, Name and VersionIdsToStages", async () => {
+    const name = uniqueName();
+    const created = await createSecret(name);
+    const body = await describeSecret(name);
+    expect(Object.keys(body).sort()).toEqual(["ARN", "CreatedDate", "LastChangedDate", "Name", "VersionIdsToStages"]);
+    expect(body).toMatchObject({ ARN: created.ARN, Name: name, VersionIdsToStages: { [created.VersionId]: ["AWSCURRENT"] } });
+    expect(JSON.stringify(body)).not.toContain("never-shown");
+  });
+
+  it("a secret without versions has no VersionIdsToStages key, and Description \"\" gives no Description key", async () => {
+    const name = uniqueName();
+    await sm("CreateSecret", { Name: name, Description: "" });
+    const body = await describeSecret(name);
+    expect(Object.keys(body).sort()).toEqual(["ARN", "CreatedDate", "LastChangedDate", "Name"]);
+  });
+
+  it("CreatedDate and LastChangedDate are epoch seconds close to now, and start together", async () => {
+    const name = uniqueName();
+    const now = Date.now() / 1000;
+    await createSecret(name);
+    const body = await describeSecret(name);
+    expect(typeof body.CreatedDate).toBe("number");
+    expect(Math.abs(body.CreatedDate - now)).toBeLessThan(60);
+    expect(Math.abs(body.LastChangedDate - body.CreatedDate)).toBeLessThan(5);
+  });
+
+  it("LastChangedDate increases on a new version while CreatedDate stays", async () => {
+    const name = uniqueName();
+    await createSecret(name);
+    const before = await describeSecret(name);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sm("PutSecretValue", { SecretId: name, SecretString: "v2", ClientRequestToken: token() });
+    const after = await describeSecret(name);
+    expect(after.LastChangedDate).toBeGreaterThan(before.LastChangedDate);
+    expect(after.CreatedDate).toBe(before.CreatedDate);
+  });
+
+  it("LastAccessedDate is absent until the first GetSecretValue, then a whole UTC day", async () => {
+    const name = uniqueName();
+    await createSecret(name);
+    expect(await describeSecret(name)).not.toHaveProperty("LastAccessedDate");
+    await sm("GetSecretValue", { SecretId: name });
+    const accessed = (await describeSecret(name)).LastAccessedDate;
+    expect(accessed % DAY).toBe(0);
+    expect(Date.now() / 1000 - accessed).toBeGreaterThanOrEqual(0);
+    expect(Date.now() / 1000 - accessed).toBeLessThan(DAY + 60);
+  });
+
+  it("Description, KmsKeyId and Type appear once set; the default key is never reported as KmsKeyId", async () => {
+    const name = uniqueName();
+    await createSecret(name, { Description: "the db", KmsKeyId: "alias/payments", Type: "example-partner" });
+    const body = await describeSecret(name);
+    expect(body).toMatchObject({ Description: "the db", KmsKeyId: "alias/payments", Type: "example-partner" });
+
+    const plain = uniqueName();
+    await createSecret(plain);
+    const plainBody = await describeSecret(plain);
+    expect(plainBody).not.toHaveProperty("KmsKeyId");
+    expect(plainBody).not.toHaveProperty("Type");
+    expect(plainBody).not.toHaveProperty("Description");
+  });
+
+  it("Tags are absent until tagged, kept in insertion order, and [] after every tag is removed", async () => {
+    const name = uniqueName();
+    await createSecret(name);
+    expect(await describeSecret(name)).not.toHaveProperty("Tags");
+    await sm("TagResource", { SecretId: name, Tags: [{ Key: "tag1", Value: "value1" }] });
+    await sm("TagResource", { SecretId: name, Tags: [{ Key: "tag2", Value: "value2" }] });
+    expect((await describeSecret(name)).Tags).toEqual([
+      { Key: "tag1", Value: "value1" },
+      { Key: "tag2", Value: "value2" },
+    ]);
+    await sm("UntagResource", { SecretId: name, TagKeys: ["tag1"] });
+    expect((await describeSecret(name)).Tags).toEqual([{ Key: "tag2", Value: "value2" }]);
+    await sm("UntagResource", { SecretId: name, TagKeys: ["tag2"] });
+    expect((await describeSecret(name)).Tags).toEqual([]);
+  });
+
+  it("VersionIdsToStages maps only labelled versions", async () => {
+    const name = uniqueName();
+    await createSecret(name);
+    const v2 = (await sm("PutSecretValue", { SecretId: name, SecretString: "v2", ClientRequestToken: token() })).body.VersionId;
+    const v3 = (await sm("PutSecretValue", { SecretId: name, SecretString: "v3", ClientRequestToken: token() })).body.VersionId;
+    expect((await describeSecret(name)).VersionIdsToStages).toEqual({ [v2]: ["AWSPREVIOUS"], [v3]: ["AWSCURRENT"] });
+  });
+
+  it("a secret scheduled for deletion is still described, with DeletedDate", async () => {
+    const name = uniqueName();
+    const created = await createSecret(name);
+    await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
+    const body = await describeSecret(name);
+    expect(Object.keys(body).sort()).toEqual(["ARN", "CreatedDate", "DeletedDate", "LastChangedDate", "Name", "VersionIdsToStages"]);
+    expect(body.VersionIdsToStages).toEqual({ [created.VersionId]: ["AWSCURRENT"] });
+    expect(Math.abs(body.DeletedDate - Date.now() / 1000)).toBeLessThan(60);
+  });
+
+  it("resolves by name, full ARN and partial ARN", async () => {
+    const name = uniqueName();
+    const created = await createSecret(name);
+    for (const id of [name, created.ARN, created.ARN.slice(0, -7)]) {
+      expect((await describeSecret(id)).ARN).toBe(created.ARN);
+    }
+  });
+
+  it("a secret that does not exist returns ResourceNotFoundException", async () => {
+    const res = await sm("DescribeSecret", { SecretId: uniqueName("missing") });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ __type: "ResourceNotFoundException", Message: "Secrets Manager can't find the specified secret." });
+  });
+
+  it("a force-deleted secret returns ResourceNotFoundException", async () => {
+    const name = uniqueName();
+    await createSecret(name);
+    await sm("DeleteSecret", { SecretId: name, ForceDeleteWithoutRecovery: true });
+    const res = await sm("DescribeSecret", { SecretId: name });
+    expect(res.body).toEqual({ __type: "ResourceNotFoundException", Message: "Secrets Manager can't find the specified secret." });
+  });
+
+  it("an ARN in another account returns AccessDeniedException", async () => {
+    const created = await createSecret(uniqueName());
+    const res = await sm("DescribeSecret", { SecretId: created.ARN.replace(":111122223333:", ":444455556666:") });
+    expect(res.status).toBe(400);
+    expect(res.body.__type).toBe("AccessDeniedException");
+  });
+});

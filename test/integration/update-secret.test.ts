@@ -1,0 +1,192 @@
+// UpdateSecret through the Worker: metadata-only updates (no VersionId), new values, ClientRequestToken idempotency
+// (E8, E49), KMS key changes and the errors it can answer. reference/aws-behaviour.md §2, §4, §5.
+import { describe, expect, it } from "vitest";
+import { sm, token } from "../support/sm";
+
+const uniqueName = (prefix = "update") => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+async function createSecret(name: string, value = "v1", extra: Record<string, unknown> = {}) {
+  const res = await sm("CreateSecret", { Name: name, SecretString: value, ClientRequestToken: token(), ...extra });
+  expect(res.status).toBe(200);
+  return res.body as { ARN: string; Name: string; VersionId: string };
+}
+
+const describeSecret = async (secretId: string) => (await sm("DescribeSecret", { SecretId: secretId })).body;
+const versionCount = async (secretId: string) =>
+  (await sm("ListSecretVersionIds", { SecretId: secretId, IncludeDeprecated: true })).body.Versions.length as number;
+
+describe("UpdateSecret", () => {
+  it("a Description-only update returns ARN and Name without VersionId and creates no version", async () => {
+    const name = uniqueName();
+    const created = await createSecret(name);
+    const res = await sm("UpdateSecret", { SecretId: name, Description: "MyDescription" });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ARN: created.ARN, Name: name });
+    const described = await describeSecret(name);
+    expect(described.Description).toBe("MyDescription");
+    expect(described.VersionIdsToStages).toEqual({ [created.VersionId]: ["AWSCURRENT"] });
+  });
+
+  it("an update with no changes returns ARN and Name", async () => {
+    const name = uniqueName();
+    const created = await createSecret(name);
+    const res = await sm("UpdateSecret", { SecretId: name });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ARN: created.ARN, Name: name });
+    expect(await versionCount(name)).toBe(1);
+  });
+
+  it("a new value returns ARN, Name and VersionId and becomes AWSCURRENT", async () => {
+    const name = uniqueName();
+    const created = await createSecret(name);
+    const crt = token();
+    const res = await sm("UpdateSecret", { SecretId: name, SecretString: "v2", ClientRequestToken: crt, Description: "MyNewDescription" });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ ARN: created.ARN, Name: name, VersionId: crt });
+    const got = await sm("GetSecretValue", { SecretId: name });
+    expect(got.body).toMatchObject({ VersionId: crt, SecretString: "v2", VersionStages: ["AWSCURRENT"] });
+    const described = await describeSecret(name);
+    expect(described.Description).toBe("MyNewDescription");
+    expect(described.VersionIdsToStages).toEqual({ [created.VersionId]: ["AWSPREVIOUS"], [crt]: ["AWSCURRENT"] });
+  });
+
+  it("two value updates leave the first version out of VersionIdsToStages", async () => {
+    const name = uniqueName();
+    await createSecret(name);
+    const v2 = (await sm("UpdateSecret", { SecretId: name, SecretString: "v2", ClientRequestToken: token() })).body.VersionId;
+    const v3 = (await sm("UpdateSecret", { SecretId: name, SecretString: "v3", ClientRequestToken: token() })).body.VersionId;
+    expect((await describeSecret(name)).VersionIdsToStages).toEqual({ [v2]: ["AWSPREVIOUS"], [v3]: ["AWSCURRENT"] });
+  });
+
+  it("a SecretBinary update round-trips", async () => {
+    const name = uniqueName();
+    await createSecret(name);
+    await sm("UpdateSecret", { SecretId: name, SecretBinary: "AAEC/w==", ClientRequestToken: token() });
+    const got = await sm("GetSecretValue", { SecretId: name });
+    expect(got.body.SecretBinary).toBe("AAEC/w==");
+    expect(got.body).not.toHaveProperty("SecretString");
+  });
+
+  it("a value given to a secret created without one becomes its AWSCURRENT version", async () => {
+    const name = uniqueName();
+    await sm("CreateSecret", { Name: name });
+    const crt = token();
+    await sm("UpdateSecret", { SecretId: name, SecretString: "first", ClientRequestToken: crt });
+    expect((await describeSecret(name)).VersionIdsToStages).toEqual({ [crt]: ["AWSCURRENT"] });
+  });
+
+  it("LastChangedDate strictly increases on every update that creates a version, even with an identical value", async () => {
+    const name = uniqueName();
+    await createSecret(name, "same");
+    let last = (await describeSecret(name)).LastChangedDate;
+    for (let i = 0; i < 2; i++) {
+      await pause();
+      await sm("UpdateSecret", { SecretId: name, SecretString: "same", ClientRequestToken: token() });
+      const changed = (await describeSecret(name)).LastChangedDate;
+      expect(changed).toBeGreaterThan(last);
+      last = changed;
+    }
+  });
+
+  it("Description and Type updates round-trip; an empty Description removes it", async () => {
+    const name = uniqueName();
+    await createSecret(name, "v", { Description: "before" });
+    await sm("UpdateSecret", { SecretId: name, Description: "after", Type: "example-partner" });
+    let described = await describeSecret(name);
+    expect(described.Description).toBe("after");
+    expect(described.Type).toBe("example-partner");
+    await sm("UpdateSecret", { SecretId: name, Description: "" });
+    described = await describeSecret(name);
+    expect(described).not.toHaveProperty("Description");
+  });
+
+  describe("KmsKeyId", () => {
+    it("a new KmsKeyId is reported by DescribeSecret and re-encrypts the labelled versions under it", async () => {
+      const name = uniqueName();
+      await createSecret(name, "keep-me");
+      const before = await sm("ListSecretVersionIds", { SecretId: name });
+      expect(before.body.Versions[0].KmsKeyIds).toEqual(["DefaultEncryptionKey"]);
+
+      const res = await sm("UpdateSecret", { SecretId: name, KmsKeyId: "alias/payments" });
+      expect(res.status).toBe(200);
+      expect(res.body).not.toHaveProperty("VersionId");
+      expect((await describeSecret(name)).KmsKeyId).toBe("alias/payments");
+      const after = await sm("ListSecretVersionIds", { SecretId: name });
+      expect(after.body.Versions[0].KmsKeyIds).toHaveLength(1);
+      expect(after.body.Versions[0].KmsKeyIds[0]).not.toBe("DefaultEncryptionKey");
+      expect((await sm("GetSecretValue", { SecretId: name })).body.SecretString).toBe("keep-me");
+    });
+
+    it("a KmsKeyId that names no key returns EncryptionFailure and changes nothing", async () => {
+      const name = uniqueName();
+      await createSecret(name, "v1");
+      const res = await sm("UpdateSecret", { SecretId: name, KmsKeyId: "alias/does-not-exist", SecretString: "v2", ClientRequestToken: token() });
+      expect(res.status).toBe(400);
+      expect(res.body.__type).toBe("EncryptionFailure");
+      expect((await sm("GetSecretValue", { SecretId: name })).body.SecretString).toBe("v1");
+      expect(await describeSecret(name)).not.toHaveProperty("KmsKeyId");
+    });
+  });
+
+  describe("ClientRequestToken", () => {
+    it("a retry with the same token and value is a no-op returning VersionId = token", async () => {
+      const name = uniqueName();
+      await createSecret(name);
+      const request = { SecretId: name, SecretString: "v2", ClientRequestToken: token() };
+      const first = await sm("UpdateSecret", request);
+      const retry = await sm("UpdateSecret", request);
+      expect(retry.status).toBe(200);
+      expect(retry.body).toEqual(first.body);
+      expect(retry.body.VersionId).toBe(request.ClientRequestToken);
+      expect(await versionCount(name)).toBe(2);
+    });
+
+    it("the same token with a different value returns ResourceExistsException", async () => {
+      const name = uniqueName();
+      const created = await createSecret(name);
+      const crt = token();
+      await sm("UpdateSecret", { SecretId: name, SecretString: "v2", ClientRequestToken: crt });
+      const res = await sm("UpdateSecret", { SecretId: name, SecretString: "different", ClientRequestToken: crt });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        __type: "ResourceExistsException",
+        Message: `You can't use ClientRequestToken ${crt} because that value is already in use for a version of secret ${created.ARN}.`,
+      });
+    });
+
+    it("a raw request with a value and without ClientRequestToken returns InvalidRequestException", async () => {
+      const name = uniqueName();
+      await createSecret(name);
+      const res = await sm("UpdateSecret", { SecretId: name, SecretString: "v2" });
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        __type: "InvalidRequestException",
+        Message: "You must provide a ClientRequestToken value. We recommend a UUID-type value.",
+      });
+    });
+
+    it("a raw request without ClientRequestToken is refused before the secret is looked up", async () => {
+      const res = await sm("UpdateSecret", { SecretId: uniqueName("missing"), SecretString: "v" });
+      expect(res.body.__type).toBe("InvalidRequestException");
+    });
+  });
+
+  describe("errors", () => {
+    it("a secret that does not exist returns ResourceNotFoundException", async () => {
+      const res = await sm("UpdateSecret", { SecretId: uniqueName("missing"), Description: "d" });
+      expect(res.body).toEqual({ __type: "ResourceNotFoundException", Message: "Secrets Manager can't find the specified secret." });
+    });
+
+    it("a secret marked for deletion returns InvalidRequestException", async () => {
+      const name = uniqueName();
+      await createSecret(name);
+      await sm("DeleteSecret", { SecretId: name });
+      const res = await sm("UpdateSecret", { SecretId: name, Description: "d" });
+      expect(res.body).toEqual({
+        __type: "InvalidRequestException",
+        Message: "You can't perform this operation on the secret because it was marked for deletion.",
+      });
+    });
+  });
+});
