@@ -10,7 +10,8 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const port = process.env.PORT ?? "8787";
 const state = process.env.STATE_DIR ?? ".wrangler/state";
 const wrangler = [fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js", import.meta.url))];
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_UPDATE_NOTIFIER: "1" };
+// No telemetry, update checks or Request.cf download: the local server needs nothing from the network.
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_UPDATE_NOTIFIER: "1", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 
 if (!existsSync(`${root}/.dev.vars`)) {
   const kmsKeys = { "alias/aws/secretsmanager": { current: "1", versions: { "1": randomBytes(32).toString("base64") } } };

@@ -1,0 +1,21 @@
+// Starts one local server for the e2e files that share it (sdk, cli) and provides its endpoint.
+// durability.test.ts starts its own server, since it stops and restarts it.
+import type { TestProject } from "vitest/node";
+import { freshStateDir, removeStateDir, startServer } from "./server";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** http://127.0.0.1:<port> of the shared local server. */
+    endpoint: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const stateDir = freshStateDir();
+  const server = await startServer({ stateDir });
+  project.provide("endpoint", server.endpoint);
+  return async () => {
+    await server.stop();
+    removeStateDir(stateDir);
+  };
+}

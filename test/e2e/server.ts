@@ -1,0 +1,143 @@
+// The local server as `npm start` runs it (scripts/start.mjs: wrangler dev → workerd), on a free loopback
+// port and a state directory of the caller's choosing; started, awaited, stopped and restarted by tests.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const START_LIMIT_MS = 90_000;
+const STOP_LIMIT_MS = 15_000;
+const LOG_LINES = 80;
+
+export interface LocalServer {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly stateDir: string;
+  /** SIGTERM to the whole process group (start.mjs, wrangler, workerd), SIGKILL if it lingers. */
+  stop(): Promise<void>;
+  /** Stops the server and starts it again on the same port and state directory. */
+  restart(): Promise<void>;
+}
+
+/** A fresh, empty state directory under the OS temp dir. */
+export const freshStateDir = (): string => mkdtempSync(join(tmpdir(), "secrets-edge-e2e-"));
+
+export const removeStateDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
+
+/** Starts `node scripts/start.mjs` with PORT and STATE_DIR and resolves once it answers HTTP. */
+export async function startServer(options: { stateDir: string; port?: number }): Promise<LocalServer> {
+  const port = options.port ?? (await freePort());
+  let running = await launch(port, options.stateDir);
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    stateDir: options.stateDir,
+    stop: () => running.stop(),
+    async restart() {
+      await running.stop();
+      running = await launch(port, options.stateDir);
+    },
+  };
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+// Process groups still alive: killed outright if the test process exits without stopping them.
+const live = new Set<number>();
+process.once("exit", () => {
+  for (const pgid of live) signalGroup(pgid, "SIGKILL");
+});
+
+async function launch(port: number, stateDir: string): Promise<{ stop(): Promise<void> }> {
+  // detached: start.mjs leads a new process group, so one signal reaches wrangler and workerd too.
+  const child = spawn(process.execPath, ["scripts/start.mjs"], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), STATE_DIR: stateDir },
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const pgid = child.pid;
+  if (pgid === undefined) throw new Error("could not spawn scripts/start.mjs");
+  live.add(pgid);
+  const log = collectLog(child);
+  const exited = new Promise<string>((resolve) => child.once("exit", (code, signal) => resolve(`exited (code ${code}, signal ${signal})`)));
+
+  const stop = async () => {
+    if (!live.has(pgid)) return;
+    signalGroup(pgid, "SIGTERM");
+    if (!(await groupGone(pgid, STOP_LIMIT_MS))) {
+      signalGroup(pgid, "SIGKILL");
+      await groupGone(pgid, 5_000);
+    }
+    live.delete(pgid);
+  };
+
+  const failure = await Promise.race([waitUntilAnswering(port), exited]);
+  if (failure !== undefined) {
+    await stop();
+    throw new Error(`local server on port ${port} ${failure}; last output:\n${log().join("\n")}`);
+  }
+  return { stop };
+}
+
+/** Polls POST / until any HTTP answer; returns a reason string if the time limit passes first. */
+async function waitUntilAnswering(port: number): Promise<string | undefined> {
+  const deadline = Date.now() + START_LIMIT_MS;
+  while (Date.now() < deadline) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`, { method: "POST", body: "{}", signal: AbortSignal.timeout(2_000) });
+      return undefined;
+    } catch {
+      await sleep(250);
+    }
+  }
+  return `did not answer within ${START_LIMIT_MS / 1000} s`;
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+async function groupGone(pgid: number, limitMs: number): Promise<boolean> {
+  const deadline = Date.now() + limitMs;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      return true;
+    }
+    await sleep(100);
+  }
+  return false;
+}
+
+/** Keeps the last lines of the server's output (pipes must be drained anyway) for startup failures. */
+function collectLog(child: ChildProcess): () => string[] {
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString("utf8").split("\n"));
+    if (lines.length > LOG_LINES) lines.splice(0, lines.length - LOG_LINES);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  return () => lines;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
