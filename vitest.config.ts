@@ -2,16 +2,7 @@
 // plain Node project for end-to-end tests that start the local server as `npm start` does.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-
-/** A fixed test key ring: a default key plus a second named key with two versions (rotation). */
-export const TEST_KMS_KEYS = JSON.stringify({
-  "alias/aws/secretsmanager": { current: "1", versions: { "1": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" } },
-  "alias/payments": {
-    current: "2",
-    aliases: ["0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"],
-    versions: { "1": "cGF5bWVudHMtb2xkLWtleS0wMTIzNDU2Nzg5YWJjZGU=", "2": "cGF5bWVudHMtbmV3LWtleS0wMTIzNDU2Nzg5YWJjZGU=" },
-  },
-});
+import { TEST_ACCESS_KEYS, TEST_KMS_KEYS } from "./test/support/test-keys";
 
 // The Workers pool needs nothing from the network: no Request.cf download.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
@@ -25,7 +16,13 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest({
               wrangler: { configPath: "./wrangler.toml" },
-              miniflare: { bindings: { KMS_KEYS: TEST_KMS_KEYS, TEST_MIGRATIONS: migrations } },
+              miniflare: {
+                bindings: {
+                  KMS_KEYS: JSON.stringify(TEST_KMS_KEYS),
+                  ACCESS_KEYS: JSON.stringify(TEST_ACCESS_KEYS),
+                  TEST_MIGRATIONS: migrations,
+                },
+              },
             }),
           ],
           test: {

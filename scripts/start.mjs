@@ -1,9 +1,9 @@
 // `npm start`: the local server (wrangler dev: workerd + miniflare) on 127.0.0.1, state kept on disk.
-// Creates .dev.vars with a fresh local key ring on first run and applies the local D1 migrations.
+// Adds a fresh local key ring and the local access key to .dev.vars when absent; applies the local D1 migrations.
 // Environment: PORT (default 8787), STATE_DIR (default .wrangler/state), KMS_KEYS / ACCESS_KEYS override .dev.vars.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -13,10 +13,20 @@ const wrangler = [fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.j
 // No telemetry, update checks or Request.cf download: the local server needs nothing from the network.
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_UPDATE_NOTIFIER: "1", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 
-if (!existsSync(`${root}/.dev.vars`)) {
+// The documented local key pair (README "Access keys"); replace it in .dev.vars or the environment.
+const LOCAL_ACCESS_KEYS = [{ accessKeyId: "test", secretAccessKey: "test", accountId: "111122223333" }];
+
+const devVars = `${root}/.dev.vars`;
+const existing = existsSync(devVars) ? readFileSync(devVars, "utf8") : "";
+if (existing && !existing.endsWith("\n")) appendFileSync(devVars, "\n");
+if (!/^KMS_KEYS=/m.test(existing)) {
   const kmsKeys = { "alias/aws/secretsmanager": { current: "1", versions: { "1": randomBytes(32).toString("base64") } } };
-  writeFileSync(`${root}/.dev.vars`, `KMS_KEYS='${JSON.stringify(kmsKeys)}'\n`, { mode: 0o600 });
-  console.log("Created .dev.vars with a new local key ring (KMS_KEYS). Keep it: it decrypts your local secrets.");
+  appendFileSync(devVars, `KMS_KEYS='${JSON.stringify(kmsKeys)}'\n`, { mode: 0o600 });
+  console.log("Added a new local key ring (KMS_KEYS) to .dev.vars. Keep it: it decrypts your local secrets.");
+}
+if (!/^ACCESS_KEYS=/m.test(existing)) {
+  appendFileSync(devVars, `ACCESS_KEYS='${JSON.stringify(LOCAL_ACCESS_KEYS)}'\n`, { mode: 0o600 });
+  console.log("Added the local access key pair test/test (account 111122223333) to .dev.vars.");
 }
 
 const migrate = spawnSync(process.execPath, [...wrangler, "d1", "migrations", "apply", "secrets-index", "--local", "--persist-to", state], {

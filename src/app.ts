@@ -1,16 +1,20 @@
 // The Worker's HTTP edge: request id, caller, POST / → dispatch, and the one place errors become AWS responses.
 import { Hono } from "hono";
-import { callerOf } from "./auth/caller";
+import { authenticate } from "./auth/caller";
 import type { AppEnv } from "./env";
-import { dispatch } from "./protocol/dispatch";
+import { dispatch, readBody } from "./protocol/dispatch";
 import { AwsError } from "./protocol/errors";
 import { jsonResponse } from "./protocol/json";
 
 export const app = new Hono<AppEnv>();
 
-app.use(async (c, next) => {
+// Every request is authenticated before anything else looks at it, so an unauthenticated caller learns
+// nothing (not even whether an operation or a secret exists).
+app.post("/", async (c, next) => {
   c.set("requestId", crypto.randomUUID());
-  c.set("caller", callerOf(c.req.header("authorization"), c.env));
+  const body = await readBody(c.req.raw);
+  c.set("body", body);
+  c.set("caller", await authenticate(c.req.raw, body, c.env, c.get("requestId")));
   await next();
 });
 

@@ -6,17 +6,16 @@ export interface Env {
   DB: D1Database;
   /** JSON key ring of key-encryption keys (see README "Keys"). A Worker secret; `.dev.vars` locally. */
   KMS_KEYS: string;
-  /** JSON array of access keys (see README "Access keys"). Optional for local use. */
+  /** JSON array of access keys (see README "Access keys"). A Worker secret; `.dev.vars` locally. */
   ACCESS_KEYS?: string;
-  DEFAULT_ACCOUNT_ID: string;
-  DEFAULT_REGION: string;
 }
 
 /** Who is calling and where: derived once per request by the auth step. */
 export interface Caller {
   accountId: string;
   region: string;
+  accessKeyId: string;
   principalArn: string;
 }
 
-export type AppEnv = { Bindings: Env; Variables: { requestId: string; caller: Caller } };
+export type AppEnv = { Bindings: Env; Variables: { requestId: string; caller: Caller; body: string } };

@@ -5,8 +5,6 @@ declare namespace Cloudflare {
     SECRETS: DurableObjectNamespace<import("../src/secret-object/secret-object").SecretObject>;
     DB: D1Database;
     KMS_KEYS: string;
-    DEFAULT_ACCOUNT_ID: string;
-    DEFAULT_REGION: string;
     ACCESS_KEYS?: string;
   }
 }

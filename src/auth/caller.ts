@@ -1,7 +1,10 @@
-// Who is calling and where: the region from the SigV4 credential scope, the account from the access key.
-// Signature verification itself is a separate step (see README "Access keys").
+// Who is calling and where: the access key that signed the request (verified in sigv4.ts) gives the account
+// and principal, its credential scope the region.
+import { AwsError } from "../protocol/errors";
 import type { Caller, Env } from "../env";
+import { verifySignature } from "./sigv4";
 
+/** One entry of the ACCESS_KEYS configuration (README "Access keys"). */
 export interface AccessKey {
   accessKeyId: string;
   secretAccessKey: string;
@@ -11,8 +14,6 @@ export interface AccessKey {
   policy?: unknown;
 }
 
-const CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/([^/,\s]+)\/[^/,\s]+\/aws4_request/;
-
 const parsed = new Map<string, Map<string, AccessKey>>();
 
 /** The configured access keys by id, parsed once per isolate. */
@@ -20,19 +21,41 @@ export function accessKeys(env: Pick<Env, "ACCESS_KEYS">): Map<string, AccessKey
   const raw = env.ACCESS_KEYS ?? "[]";
   let keys = parsed.get(raw);
   if (!keys) {
-    keys = new Map((JSON.parse(raw) as AccessKey[]).map((k) => [k.accessKeyId, k]));
+    const list = JSON.parse(raw) as AccessKey[];
+    for (const k of list) {
+      if (!k.accessKeyId || !k.secretAccessKey || !/^\d{12}$/.test(k.accountId)) {
+        throw new Error("ACCESS_KEYS: every key needs accessKeyId, secretAccessKey and a 12-digit accountId");
+      }
+    }
+    keys = new Map(list.map((k) => [k.accessKeyId, k]));
     parsed.set(raw, keys);
   }
   return keys;
 }
 
-export function callerOf(authorization: string | undefined, env: Env): Caller {
-  const scope = authorization ? CREDENTIAL.exec(authorization) : null;
-  const key = scope ? accessKeys(env).get(scope[1]!) : undefined;
-  const accountId = key?.accountId ?? env.DEFAULT_ACCOUNT_ID;
-  return {
-    accountId,
-    region: scope?.[2] ?? env.DEFAULT_REGION,
-    principalArn: key?.principalArn ?? `arn:aws:iam::${accountId}:root`,
-  };
+/** Verifies the request's signature and returns its caller; failures are logged without key or signature. */
+export async function authenticate(request: Request, body: string, env: Env, requestId: string): Promise<Caller> {
+  try {
+    const { key, region } = await verifySignature(request, body, accessKeys(env), Date.now());
+    return {
+      accountId: key.accountId,
+      region,
+      accessKeyId: key.accessKeyId,
+      principalArn: key.principalArn ?? `arn:aws:iam::${key.accountId}:root`,
+    };
+  } catch (error) {
+    if (error instanceof AwsError) {
+      const credential = /Credential=([^/,\s]{1,128})/.exec(request.headers.get("authorization") ?? "")?.[1];
+      console.warn(
+        JSON.stringify({
+          event: "authentication_failed",
+          requestId,
+          code: error.code,
+          accessKeyId: credential,
+          sourceIp: request.headers.get("cf-connecting-ip") ?? undefined,
+        }),
+      );
+    }
+    throw error;
+  }
 }

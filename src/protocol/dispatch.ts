@@ -15,13 +15,14 @@ export async function dispatch(c: HonoContext<AppEnv>): Promise<object> {
   const op = Object.hasOwn(operations, name) ? operations[name as keyof typeof operations] : undefined;
   if (!op) throw new AwsError("UnknownOperationException", `The operation ${JSON.stringify(target.slice(0, 128))} is not supported.`);
 
-  const input = parseBody(await readBody(c.req.raw));
+  const input = parseBody(c.get("body"));
   const parsed = op.input.safeParse(input);
   if (!parsed.success) throw toAwsError(parsed.error, input);
   return op.handler({ env: c.env, caller: c.get("caller"), requestId: c.get("requestId"), now: Date.now() }, parsed.data as never);
 }
 
-async function readBody(request: Request): Promise<string> {
+/** The request body as text, refused past MAX_BODY_BYTES before it is read whole where the length is declared. */
+export async function readBody(request: Request): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   const body = await request.text();

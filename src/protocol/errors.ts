@@ -28,13 +28,6 @@ export interface DomainError {
   message: string;
 }
 
-const statusOf: Partial<Record<ErrorCode, number>> = {
-  InternalServiceError: 500,
-  MissingAuthenticationTokenException: 403,
-  IncompleteSignatureException: 403,
-  InvalidSignatureException: 403,
-  UnrecognizedClientException: 403,
-};
 
 export class AwsError extends Error {
   readonly status: number;
@@ -44,7 +37,8 @@ export class AwsError extends Error {
   ) {
     super(message);
     this.name = code;
-    this.status = statusOf[code] ?? 400;
+    // AWS JSON services answer every client error with 400, authentication failures included.
+    this.status = code === "InternalServiceError" ? 500 : 400;
   }
 
   static from(error: DomainError): AwsError {

@@ -51,6 +51,19 @@ describe("AWS CLI", () => {
     expect(got.CreatedDate).toBeDefined();
   });
 
+  it("a CLI request signed with an unknown access key gets UnrecognizedClientException", async (ctx) => {
+    requireCli(ctx);
+    const failed = await run("aws", ["secretsmanager", "list-secret-version-ids", "--secret-id", "x", "--endpoint-url", endpoint], {
+      env: { ...env, AWS_ACCESS_KEY_ID: "AKIDNOBODYATALL" },
+      timeout: 30_000,
+    }).then(
+      () => undefined,
+      (error: { stderr?: string }) => error,
+    );
+    expect(failed?.stderr).toContain("UnrecognizedClientException");
+    expect(failed?.stderr).toContain("The security token included in the request is invalid.");
+  });
+
   it("get-secret-value of a missing secret exits non-zero with ResourceNotFoundException", async (ctx) => {
     requireCli(ctx);
     const failed = await aws("get-secret-value", "--secret-id", uniqueName("missing")).then(

@@ -4,8 +4,8 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 
 export const REGION = "us-east-1";
 export const ACCOUNT = "111122223333";
-/** Any static pair: the local server derives the account from ACCESS_KEYS, defaulting to 111122223333. */
-export const CREDENTIALS = { accessKeyId: "AKIAE2ETESTLOCAL0000", secretAccessKey: "e2e-test-secret-access-key" };
+/** The local key pair `npm start` configures (README "Access keys"), in account 111122223333. */
+export const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 
 export const client = (endpoint: string): SecretsManagerClient =>
   new SecretsManagerClient({ endpoint, region: REGION, credentials: CREDENTIALS });

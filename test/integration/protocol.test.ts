@@ -2,15 +2,17 @@
 // base64 binaries, and responses that never carry null (reference/aws-behaviour.md §1).
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { sm, token } from "../support/sm";
+import { sign, sm, token } from "../support/sm";
 
 const AMZ_JSON = "application/x-amz-json-1.1";
 const uniqueName = (prefix = "protocol") => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 
-function raw(init: { method?: string; target?: string; body?: string; path?: string }) {
+/** A signed request with exactly these parts (sm() always sets a valid target). */
+async function raw(init: { method?: string; target?: string; body?: string; path?: string }) {
   const headers: Record<string, string> = { "content-type": AMZ_JSON };
   if (init.target !== undefined) headers["x-amz-target"] = init.target;
-  return SELF.fetch(`http://127.0.0.1${init.path ?? "/"}`, { method: init.method ?? "POST", headers, body: init.body });
+  const signed = await sign(headers, init.body ?? "");
+  return SELF.fetch(`http://127.0.0.1${init.path ?? "/"}`, { method: init.method ?? "POST", headers: signed.headers, body: init.body });
 }
 
 async function expectEnvelope(response: Response, code: string) {
