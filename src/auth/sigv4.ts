@@ -135,14 +135,7 @@ async function computeSignature(request: Request, body: string, auth: Authorizat
     const value = name === "host" ? (request.headers.get("host") ?? url.host) : request.headers.get(name);
     if (value !== null) headers[name] = value;
   }
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, sessionToken: key.sessionToken },
-    region: auth.region,
-    service: SERVICE,
-    sha256: Sha256WebCrypto,
-    applyChecksum: false,
-  });
-  const signed = await signer.sign(
+  const signed = await signerFor(key, auth.region).sign(
     {
       method: request.method,
       protocol: url.protocol,
@@ -155,6 +148,26 @@ async function computeSignature(request: Request, body: string, auth: Authorizat
     { signingDate: new Date(signedAt), signableHeaders: new Set(auth.signedHeaders) },
   );
   return /Signature=([0-9a-f]+)/.exec(String(signed.headers.authorization))?.[1] ?? "";
+}
+
+// One signer per key and region, so its cache of derived signing keys (one per day) is reused across requests.
+const signers = new Map<string, SignatureV4>();
+
+function signerFor(key: AccessKey, region: string): SignatureV4 {
+  const id = `${key.accessKeyId}\n${key.secretAccessKey}\n${region}`;
+  let signer = signers.get(id);
+  if (!signer) {
+    if (signers.size >= 1000) signers.clear();
+    signer = new SignatureV4({
+      credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, sessionToken: key.sessionToken },
+      region,
+      service: SERVICE,
+      sha256: Sha256WebCrypto,
+      applyChecksum: false,
+    });
+    signers.set(id, signer);
+  }
+  return signer;
 }
 
 async function sha256Hex(body: string): Promise<string> {

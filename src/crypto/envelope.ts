@@ -38,11 +38,30 @@ export async function seal(ring: KeyRing, kekId: string, plaintext: Uint8Array, 
 
 export class DecryptionError extends Error {}
 
-/** Decrypts an envelope; any tampering (ciphertext, IV, wrapped key, or a different ARN/version) throws DecryptionError. */
-export async function open(ring: KeyRing, envelope: Envelope, binding: Binding): Promise<Uint8Array> {
-  try {
+/** Unwrapped data keys by wrapped key, so a hot version is unwrapped once per isolate. Bounded. */
+export class DekCache {
+  private readonly keys = new Map<string, CryptoKey>();
+  constructor(private readonly capacity = 256) {}
+
+  async unwrap(ring: KeyRing, envelope: Envelope): Promise<CryptoKey> {
+    const id = `${envelope.kekId}\n${envelope.kekVersion}\n${envelope.wrappedDek}`;
+    const cached = this.keys.get(id);
+    if (cached) return cached;
     const kek = await ring.get(envelope.kekId, envelope.kekVersion);
     const dek = await crypto.subtle.unwrapKey("raw", fromBase64(envelope.wrappedDek), kek.wrapKey, "AES-KW", "AES-GCM", false, ["decrypt"]);
+    if (this.capacity === 0) return dek;
+    if (this.keys.size >= this.capacity) this.keys.delete(this.keys.keys().next().value!);
+    this.keys.set(id, dek);
+    return dek;
+  }
+}
+
+const uncached = new DekCache(0);
+
+/** Decrypts an envelope; any tampering (ciphertext, IV, wrapped key, or a different ARN/version) throws DecryptionError. */
+export async function open(ring: KeyRing, envelope: Envelope, binding: Binding, deks: DekCache = uncached): Promise<Uint8Array> {
+  try {
+    const dek = await deks.unwrap(ring, envelope);
     const plaintext = await crypto.subtle.decrypt(
       { name: "AES-GCM", iv: fromBase64(envelope.iv), additionalData: aadOf(binding) },
       dek,
