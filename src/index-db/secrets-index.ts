@@ -1,6 +1,8 @@
 // Writes to the D1 index. Entries come from each secret's outbox as full snapshots keyed by ARN; a revision
-// guard makes a stale or repeated entry a no-op, so applying an entry twice is harmless.
+// guard makes a stale or repeated entry a no-op, so applying an entry twice is harmless. Each snapshot also
+// rewrites the rows derived from it: secret_tags and secret_words (docs/storage-schema.md "D1 index").
 import type { TagPair } from "../secret-object/store";
+import { WORDS_VERSION, type WordField, searchWords } from "./filters";
 
 export interface IndexRow {
   arn: string;
@@ -18,46 +20,61 @@ export interface IndexRow {
   tags: TagPair[];
   versionsToStages: Record<string, string[]>;
   revision: number;
+  /** Ever tagged (ListSecrets then shows `Tags: []`). Absent in entries queued before it existed. */
+  tagsSet?: boolean;
 }
 
-export type IndexEntry = { op: "upsert"; row: IndexRow } | { op: "delete"; arn: string };
+/**
+ * `force` (the sweeper's repair) replaces the row whatever its revision: the object is the truth, also when the
+ * index is ahead of it (an object restored to an earlier point).
+ */
+export type IndexEntry = { op: "upsert"; row: IndexRow; force?: boolean } | { op: "delete"; arn: string };
 
 /** Keeps only the last entry per ARN: each entry is a full snapshot, so earlier ones are superseded. */
 export function latestPerArn(entries: readonly IndexEntry[]): IndexEntry[] {
   const last = new Map<string, IndexEntry>();
   for (const entry of entries) {
     const arn = entry.op === "upsert" ? entry.row.arn : entry.arn;
+    const previous = last.get(arn);
     last.delete(arn);
-    last.set(arn, entry);
+    // A newer snapshot supersedes a forced one, but must still win over the row the force was meant to replace.
+    const force = entry.op === "upsert" && previous?.op === "upsert" && previous.force && !entry.force;
+    last.set(arn, force ? { ...entry, force: true } : entry);
   }
   return [...last.values()];
 }
 
 /** Applies entries to D1 in one batch (one transaction). Throws when D1 fails; the caller retries. */
 export async function applyIndexEntries(db: D1Database, entries: readonly IndexEntry[]): Promise<void> {
-  const statements = latestPerArn(entries).flatMap((entry) => (entry.op === "upsert" ? upsert(db, entry.row) : remove(db, entry.arn)));
+  const statements = latestPerArn(entries).flatMap((entry) =>
+    entry.op === "upsert" ? upsert(db, entry.row, entry.force === true) : remove(db, entry.arn),
+  );
   if (statements.length > 0) await db.batch(statements);
 }
 
-function upsert(db: D1Database, r: IndexRow): D1PreparedStatement[] {
+function upsert(db: D1Database, r: IndexRow, force: boolean): D1PreparedStatement[] {
+  // The derived rows are rewritten only when the secrets row now holds this entry's revision.
   const current = "EXISTS (SELECT 1 FROM secrets WHERE arn = ?1 AND revision = ?2)";
   return [
     db
       .prepare(
         `INSERT INTO secrets (arn, revision, account_id, region, name, description, kms_key_id, type, created_at,
-           last_changed_at, last_accessed_at, deleted_at, deletion_at, tags_json, versions_to_stages_json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+           last_changed_at, last_accessed_at, deleted_at, deletion_at, tags_json, versions_to_stages_json, tags_set,
+           words_version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
          ON CONFLICT (arn) DO UPDATE SET revision = excluded.revision, name = excluded.name,
            description = excluded.description, kms_key_id = excluded.kms_key_id, type = excluded.type,
            created_at = excluded.created_at, last_changed_at = excluded.last_changed_at,
            last_accessed_at = excluded.last_accessed_at, deleted_at = excluded.deleted_at,
            deletion_at = excluded.deletion_at, tags_json = excluded.tags_json,
-           versions_to_stages_json = excluded.versions_to_stages_json
-         WHERE excluded.revision > secrets.revision`,
+           versions_to_stages_json = excluded.versions_to_stages_json, tags_set = excluded.tags_set,
+           words_version = excluded.words_version
+         WHERE excluded.revision > secrets.revision OR ?18`,
       )
       .bind(
         r.arn, r.revision, r.accountId, r.region, r.name, r.description, r.kmsKeyId, r.type, r.createdAt,
         r.lastChangedAt, r.lastAccessedAt, r.deletedAt, r.deletionAt, JSON.stringify(r.tags), JSON.stringify(r.versionsToStages),
+        tagsSet(r) ? 1 : 0, WORDS_VERSION, force ? 1 : 0,
       ),
     db.prepare(`DELETE FROM secret_tags WHERE arn = ?1 AND ${current}`).bind(r.arn, r.revision),
     db
@@ -67,11 +84,86 @@ function upsert(db: D1Database, r: IndexRow): D1PreparedStatement[] {
          WHERE ${current}`,
       )
       .bind(r.arn, r.revision, r.accountId, r.region, JSON.stringify(r.tags)),
+    db.prepare(`DELETE FROM secret_words WHERE arn = ?1 AND ${current}`).bind(r.arn, r.revision),
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO secret_words (arn, account_id, region, field, attr, word)
+         SELECT ?1, ?3, ?4, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
+         FROM json_each(?5) WHERE ${current}`,
+      )
+      .bind(r.arn, r.revision, r.accountId, r.region, JSON.stringify(wordRows(r))),
   ];
 }
 
+const tagsSet = (r: IndexRow): boolean => r.tagsSet ?? r.tags.length > 0;
+
+/** The words of each attribute the `description` and `all` filters search: [field, attribute, word]. */
+export function wordRows(r: Pick<IndexRow, "name" | "description" | "tags">): [WordField, number, string][] {
+  const rows: [WordField, number, string][] = [];
+  const add = (field: WordField, attr: number, text: string) => {
+    for (const word of searchWords(text)) rows.push([field, attr, word]);
+  };
+  add("name", 0, r.name);
+  if (r.description) add("description", 0, r.description);
+  r.tags.forEach((tag, i) => {
+    add("tag-key", i, tag.Key);
+    add("tag-value", i, tag.Value);
+  });
+  return rows;
+}
+
+/** Removes an index row and its derived rows outright (the sweeper's cure for a row no object can own). */
+export async function removeIndexRow(db: D1Database, arn: string): Promise<void> {
+  await db.batch(remove(db, arn));
+}
+
 function remove(db: D1Database, arn: string): D1PreparedStatement[] {
-  return [db.prepare("DELETE FROM secrets WHERE arn = ?").bind(arn), db.prepare("DELETE FROM secret_tags WHERE arn = ?").bind(arn)];
+  return ["secrets", "secret_tags", "secret_words"].map((table) => db.prepare(`DELETE FROM ${table} WHERE arn = ?`).bind(arn));
+}
+
+/**
+ * What the sweeper compares between an index row and its object's snapshot: every column the snapshot writes,
+ * and the word splitting that wrote the row's words. Equal strings mean the row is up to date.
+ */
+export function snapshotState(r: IndexRow): string {
+  return JSON.stringify([
+    r.revision, r.accountId, r.region, r.name, r.description, r.kmsKeyId, r.type, r.createdAt, r.lastChangedAt, r.lastAccessedAt, r.deletedAt,
+    r.deletionAt, JSON.stringify(r.tags), JSON.stringify(r.versionsToStages), tagsSet(r) ? 1 : 0, WORDS_VERSION,
+  ]);
+}
+
+export interface IndexedSecret {
+  arn: string;
+  /** The row's snapshotState, for the object to compare with its own. */
+  state: string;
+}
+
+/** The next `limit` index rows after `afterArn`, in ARN order, for the sweeper's repair pass. */
+export async function indexedAfter(db: D1Database, afterArn: string, limit: number): Promise<IndexedSecret[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT arn, account_id, region, name, revision, description, kms_key_id, type, created_at, last_changed_at,
+         last_accessed_at, deleted_at, deletion_at, tags_json, versions_to_stages_json, tags_set, words_version
+       FROM secrets WHERE arn > ? ORDER BY arn LIMIT ?`,
+    )
+    .bind(afterArn, limit)
+    .all<Record<string, string | number | null>>();
+  return results.map((r) => ({
+    arn: r.arn as string,
+    state: JSON.stringify([
+      r.revision, r.account_id, r.region, r.name, r.description, r.kms_key_id, r.type, r.created_at, r.last_changed_at, r.last_accessed_at,
+      r.deleted_at, r.deletion_at, r.tags_json, r.versions_to_stages_json, r.tags_set, r.words_version,
+    ]),
+  }));
+}
+
+/** Where the repair pass continues ('' = from the start). */
+export async function sweepCursor(db: D1Database): Promise<string> {
+  return (await db.prepare("SELECT after_arn FROM index_sweep WHERE id = 1").first<string>("after_arn")) ?? "";
+}
+
+export async function setSweepCursor(db: D1Database, afterArn: string): Promise<void> {
+  await db.prepare("INSERT INTO index_sweep (id, after_arn) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET after_arn = excluded.after_arn").bind(afterArn).run();
 }
 
 /** Secrets whose deletion deadline has passed: the sweeper pokes their objects in case an alarm was missed. */

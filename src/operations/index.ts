@@ -1,10 +1,12 @@
 // The registry: the only list of supported operations, keyed by AWS operation name.
+import { batchGetSecretValue } from "./batch-get-secret-value";
 import { createSecret } from "./create-secret";
 import { deleteSecret } from "./delete-secret";
 import { describeSecret } from "./describe-secret";
 import { getRandomPassword } from "./get-random-password";
 import { getSecretValue } from "./get-secret-value";
 import { listSecretVersionIds } from "./list-secret-version-ids";
+import { listSecrets } from "./list-secrets";
 import type { AnyOperation } from "./operation";
 import { putSecretValue } from "./put-secret-value";
 import { restoreSecret } from "./restore-secret";
@@ -14,11 +16,13 @@ import { updateSecret } from "./update-secret";
 import { updateSecretVersionStage } from "./update-secret-version-stage";
 
 export const operations = {
+  BatchGetSecretValue: batchGetSecretValue,
   CreateSecret: createSecret,
   DeleteSecret: deleteSecret,
   DescribeSecret: describeSecret,
   GetRandomPassword: getRandomPassword,
   GetSecretValue: getSecretValue,
+  ListSecrets: listSecrets,
   ListSecretVersionIds: listSecretVersionIds,
   PutSecretValue: putSecretValue,
   RestoreSecret: restoreSecret,

@@ -8,7 +8,7 @@ import { buildArn } from "../domain/secret-id";
 import { tagRuleViolation } from "../domain/tags";
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, attachNewVersion, labelsByVersion, updateStage } from "../domain/stages";
 import type { Env } from "../env";
-import { applyIndexEntries } from "../index-db/secrets-index";
+import { type IndexRow, applyIndexEntries, snapshotState } from "../index-db/secrets-index";
 import { type DomainError, markedForDeletion, notFound } from "../protocol/errors";
 import { migrate } from "./schema";
 import { type SecretRow, Store, type TagPair } from "./store";
@@ -20,6 +20,9 @@ import { indexRow, secretView, versionView } from "./views";
 const DAY = 86_400_000;
 const KEEP_VERSIONS = 100;
 const OUTBOX_RETRY_MS = 5_000;
+
+/** What repairIndex found: the row agreed, updates were still queued (now re-applied), or the row was repaired. */
+export type IndexRepair = "in-sync" | "pending" | "repaired";
 
 interface Sealed {
   versionId: string;
@@ -250,6 +253,34 @@ export class SecretObject extends DurableObject<Env> {
     });
   }
 
+  /** This object's index row as it would write it now (null without a secret), and its queued index updates. */
+  async indexSnapshot(): Promise<{ row: IndexRow | null; pending: number }> {
+    const s = this.store.secret();
+    return { row: s ? this.snapshot(s) : null, pending: this.store.outbox().length };
+  }
+
+  /**
+   * The cron sweeper's check of one index row (its ARN and snapshotState) against this object, the truth:
+   * re-applies index updates still queued, else re-sends the current snapshot (forced past the revision guard)
+   * when the row disagrees with it, or removes the row when it is not this object's current incarnation.
+   */
+  async repairIndex(indexed: { arn: string; state: string }): Promise<IndexRepair> {
+    if (this.store.outbox().length > 0) {
+      await this.flushOutbox();
+      return "pending";
+    }
+    const s = this.store.secret();
+    const current = s?.arn === indexed.arn ? s : undefined;
+    if (current && snapshotState(this.snapshot(current)) === indexed.state) return "in-sync";
+    this.ctx.storage.transactionSync(() => {
+      if (current) this.store.enqueue({ op: "upsert", row: this.snapshot(current), force: true });
+      else this.store.enqueue({ op: "delete", arn: indexed.arn });
+    });
+    this.afterCommit();
+    await this.flushOutbox();
+    return "repaired";
+  }
+
   /** Runs whatever is due: purge at the deletion deadline, then index updates still pending. */
   override async alarm(): Promise<void> {
     await this.runDue();
@@ -411,7 +442,12 @@ export class SecretObject extends DurableObject<Env> {
 
   private enqueueSnapshot(): void {
     const s = this.store.secret();
-    if (s) this.store.enqueue({ op: "upsert", row: indexRow(s, this.store.stages(), this.store.tags()) });
+    if (s) this.store.enqueue({ op: "upsert", row: this.snapshot(s) });
+  }
+
+  /** The index row of the secret as it stands, a full snapshot. */
+  private snapshot(s: SecretRow): IndexRow {
+    return { ...indexRow(s, this.store.stages(), this.store.tags()), tagsSet: s.tagsSet };
   }
 
   private flushOutbox(): Promise<void> {

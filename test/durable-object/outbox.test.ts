@@ -29,6 +29,12 @@ async function indexTags(arn: string): Promise<Record<string, string>> {
   return Object.fromEntries(results.map((r) => [r.key, r.value]));
 }
 
+/** The words indexed for a secret, as "field:attr:word", sorted. */
+async function indexWords(arn: string): Promise<string[]> {
+  const { results } = await env.DB.prepare("SELECT field, attr, word FROM secret_words WHERE arn = ? ORDER BY field, attr, word").bind(arn).all<{ field: string; attr: number; word: string }>();
+  return results.map((r) => `${r.field}:${r.attr}:${r.word}`);
+}
+
 /** Polls the index until `until` holds (the outbox is flushed after the response), then returns the row. */
 async function waitForIndex(arn: string, until: (row: SecretsRow | null) => boolean): Promise<SecretsRow | null> {
   let row = await indexRow(arn);
@@ -272,5 +278,31 @@ describe("applyIndexEntries", () => {
     await applyIndexEntries(env.DB, [{ op: "delete", arn }]);
     expect(await indexRow(arn)).toBeNull();
     expect(await indexTags(arn)).toEqual({});
+    expect(await indexWords(arn)).toEqual([]);
+  });
+
+  it("each snapshot rewrites the words the description and all filters search; a stale one leaves them", async () => {
+    await applyIndexEntries(env.DB, [{ op: "upsert", row: row(4, "Primary Database", [{ Key: "Team", Value: "payments" }]) }]);
+    expect(await indexWords(arn)).toEqual([
+      "description:0:database", "description:0:primary", "name:0:check", "name:0:stale", "tag-key:0:team", "tag-value:0:payments",
+    ]);
+    await applyIndexEntries(env.DB, [{ op: "upsert", row: row(2, "old words", []) }]);
+    expect(await indexWords(arn)).toContain("description:0:primary");
+    await applyIndexEntries(env.DB, [{ op: "upsert", row: row(5, "new", []) }]);
+    expect(await indexWords(arn)).toEqual(["description:0:new", "name:0:check", "name:0:stale"]);
+  });
+
+  it("a forced entry (the sweeper's repair) replaces a row with a higher revision, and a later snapshot keeps the force", async () => {
+    await applyIndexEntries(env.DB, [{ op: "upsert", row: row(9, "ahead", [{ Key: "gen", Value: "9" }]) }]);
+    await applyIndexEntries(env.DB, [{ op: "upsert", row: row(2, "truth", [{ Key: "gen", Value: "2" }]), force: true }]);
+    expect(await indexRow(arn)).toMatchObject({ revision: 2, description: "truth" });
+    expect(await indexTags(arn)).toEqual({ gen: "2" });
+
+    await applyIndexEntries(env.DB, [{ op: "upsert", row: row(9, "ahead", []) }]);
+    await applyIndexEntries(env.DB, [
+      { op: "upsert", row: row(2, "forced", []), force: true },
+      { op: "upsert", row: row(3, "after the force", []) },
+    ]);
+    expect(await indexRow(arn)).toMatchObject({ revision: 3, description: "after the force" });
   });
 });

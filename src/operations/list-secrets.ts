@@ -1,0 +1,94 @@
+// ListSecrets: the caller's secrets from the D1 index (metadata only, never values), filtered, sorted and paged
+// with opaque tokens. Also the filter schema and the paging that BatchGetSecretValue shares.
+import { z } from "zod";
+import { keyRing } from "../crypto/keys";
+import { openPageToken, signPageToken } from "../crypto/page-token";
+import { Bool, NextToken } from "../domain/schemas";
+import { FILTER_KEYS, type Filter } from "../index-db/filters";
+import { type ListQuery, type ListedSecret, type Position, type SortBy, StatementTooLong, listPage } from "../index-db/list-query";
+import { AwsError } from "../protocol/errors";
+import { seconds } from "../protocol/json";
+import { type Context, defineOperation } from "./operation";
+
+/** FilterValueStringType, with the model's pattern verbatim (AWS quotes it in the validation message). */
+const FilterValue = z.string().max(512).regex(/^\!?[a-zA-Z0-9 :_@\/\+\=\.\-\!]*$/);
+
+/** FiltersListType. Key and Values are optional in the model; their absence is refused in filtersOf. */
+export const Filters = z.array(z.object({ Key: z.enum(FILTER_KEYS).optional(), Values: z.array(FilterValue).min(1).max(10).optional() })).max(10);
+
+export const listSecrets = defineOperation({
+  input: z.object({
+    IncludePlannedDeletion: Bool.optional(),
+    MaxResults: z.number().int().min(1).max(100).optional(),
+    NextToken: NextToken.optional(),
+    Filters: Filters.optional(),
+    SortOrder: z.enum(["asc", "desc"]).optional(),
+    SortBy: z.enum(["created-date", "last-accessed-date", "last-changed-date", "name"]).optional(),
+  }),
+  async handler(ctx, input) {
+    const query: ListQuery = {
+      accountId: ctx.caller.accountId,
+      region: ctx.caller.region,
+      filters: filtersOf(input.Filters),
+      sortBy: input.SortBy ?? "created-date",
+      sortOrder: input.SortOrder ?? "asc",
+      includePlannedDeletion: input.IncludePlannedDeletion ?? false,
+    };
+    const page = await findSecrets(ctx, "ListSecrets", query, input.MaxResults ?? 100, input.NextToken);
+    return { SecretList: page.secrets.map(listEntry), NextToken: page.nextToken };
+  },
+});
+
+/** Request filters as the index takes them; a filter without Key or Values is refused as AWS does (moto, MOTO-V). */
+export function filtersOf(filters: z.output<typeof Filters> | undefined): Filter[] {
+  return (filters ?? []).map(({ Key, Values }) => {
+    if (Key === undefined) throw new AwsError("InvalidParameterException", "Invalid filter key");
+    if (Values === undefined) throw new AwsError("InvalidParameterException", `Invalid filter values for key: ${Key}`);
+    return { key: Key, values: Values };
+  });
+}
+
+/**
+ * One page of the caller's secrets. Tokens are MAC'd and bound to the operation, the caller's account and
+ * region and the whole query, so a forged token, or one from another listing, is InvalidNextTokenException.
+ */
+export async function findSecrets(ctx: Context, operation: string, query: ListQuery, limit: number, nextToken: string | undefined) {
+  const ring = keyRing(ctx.env.KMS_KEYS);
+  const binding = JSON.stringify([operation, query]);
+  let after: Position | undefined;
+  if (nextToken !== undefined) {
+    after = positionOf(await openPageToken(ring, binding, nextToken), query.sortBy);
+    if (!after) throw new AwsError("InvalidNextTokenException", "The NextToken value is invalid.");
+  }
+  const page = await listPage(ctx.env.DB, query, limit, after).catch((error: unknown) => {
+    if (error instanceof StatementTooLong) throw new AwsError("InvalidParameterException", "The filters are too long to search. Use fewer or shorter filter values.");
+    throw error;
+  });
+  return { secrets: page.secrets, nextToken: page.next && (await signPageToken(ring, binding, page.next)) };
+}
+
+function positionOf(position: unknown, sortBy: SortBy): Position | undefined {
+  if (!Array.isArray(position) || position.length !== 2) return undefined;
+  const [key, arn] = position as unknown[];
+  const keyOk = sortBy === "name" ? typeof key === "string" : Number.isSafeInteger(key);
+  return keyOk && typeof arn === "string" ? [key as string | number, arn] : undefined;
+}
+
+/** A SecretListEntry: fields absent under the same rules as DescribeSecret (reference/aws-behaviour.md §4). */
+function listEntry(s: ListedSecret) {
+  return {
+    ARN: s.arn,
+    Name: s.name,
+    Type: s.type ?? undefined,
+    Description: s.description || undefined,
+    KmsKeyId: s.kmsKeyId ?? undefined,
+    LastChangedDate: seconds(s.lastChangedAt),
+    LastAccessedDate: seconds(s.lastAccessedAt ?? undefined),
+    DeletedDate: seconds(s.deletedAt ?? undefined),
+    Tags: s.tagsSet || s.tags.length > 0 ? s.tags : undefined,
+    SecretVersionsToStages: Object.keys(s.versionsToStages).length > 0 ? s.versionsToStages : undefined,
+    OwningService: s.owningService ?? undefined,
+    CreatedDate: seconds(s.createdAt),
+    PrimaryRegion: s.primaryRegion ?? undefined,
+  };
+}

@@ -1,0 +1,816 @@
+// ListSecrets through the Worker, read from the D1 index: entry fields, IncludePlannedDeletion, every filter with
+// AWS's matching rules (reference/aws-behaviour.md §6), SortBy/SortOrder, keyset paging with tamper-evident
+// tokens, account and region isolation, and that every filter and sort is served by an index.
+// D1 is shared by this file's tests, so each test lists in a region of its own.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Filter } from "../../src/index-db/filters";
+import { candidates } from "../../src/index-db/filters";
+import { CANDIDATE_LIMIT, type ListQuery, type Plan, choosePlan, pageStatement } from "../../src/index-db/list-query";
+import { type IndexRow, applyIndexEntries } from "../../src/index-db/secrets-index";
+import { errorOf, sm, token } from "../support/sm";
+
+const ACCOUNT = "111122223333";
+const OTHER_ACCOUNT_KEY = "AKIDOTHERACCOUNT";
+const DAY = 86_400_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Entry {
+  ARN: string;
+  Name: string;
+  Description?: string;
+  KmsKeyId?: string;
+  Type?: string;
+  Tags?: { Key: string; Value: string }[];
+  SecretVersionsToStages?: Record<string, string[]>;
+  CreatedDate: number;
+  LastChangedDate: number;
+  LastAccessedDate?: number;
+  DeletedDate?: number;
+}
+interface ListBody {
+  SecretList: Entry[];
+  NextToken?: string;
+}
+
+/** A region of the test's own (the model's RegionType shape): a list without filters sees only its secrets. */
+function isolatedRegion(): string {
+  const letters = Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => String.fromCharCode(97 + (b % 26))).join("");
+  return `zz-${letters}-1`;
+}
+
+/** Calls in one region, as the default account or another. */
+function region(name = isolatedRegion(), accessKeyId?: string) {
+  const call = (op: string, input: unknown) => sm(op, input, { region: name, accessKeyId });
+  return {
+    name,
+    call,
+    async create(secretName: string, extra: Record<string, unknown> = {}) {
+      const res = await call("CreateSecret", { Name: secretName, SecretString: `value-of-${secretName}`, ClientRequestToken: token(), ...extra });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body as { ARN: string; Name: string; VersionId?: string };
+    },
+    async list(input: Record<string, unknown> = {}): Promise<ListBody> {
+      const res = await call("ListSecrets", input);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body;
+    },
+    /** Names on every page, in order. */
+    async names(input: Record<string, unknown> = {}): Promise<string[]> {
+      return (await this.all(input)).map((e) => e.Name);
+    },
+    /** Every entry, following NextToken. */
+    async all(input: Record<string, unknown> = {}): Promise<Entry[]> {
+      const entries: Entry[] = [];
+      let next: string | undefined;
+      do {
+        const page = await this.list({ ...input, NextToken: next });
+        entries.push(...page.SecretList);
+        next = page.NextToken;
+      } while (next);
+      return entries;
+    },
+  };
+}
+
+/** Waits until the objects' index updates have reached D1 (each outbox is drained after the response). */
+async function settled(regionName: string, names: string[], account = ACCOUNT): Promise<void> {
+  await Promise.all(
+    names.map(async (name) => {
+      const stub = env.SECRETS.get(env.SECRETS.idFromName(`${account}/${regionName}/${name}`));
+      for (let i = 0; i < 200; i++) {
+        const pending = await runInDurableObject(stub, (_o, state) => state.storage.sql.exec("SELECT count(*) AS n FROM outbox").one().n as number);
+        if (pending === 0) return;
+        await sleep(10);
+      }
+      throw new Error(`index updates of ${name} are still pending`);
+    }),
+  );
+}
+
+/** Creates secrets (name → CreateSecret extras) one after another and waits until the index has them. */
+async function seed(r: ReturnType<typeof region>, secrets: Record<string, Record<string, unknown>>) {
+  const created: Record<string, { ARN: string; VersionId?: string }> = {};
+  for (const [name, extra] of Object.entries(secrets)) created[name] = await r.create(name, extra);
+  await settled(r.name, Object.keys(secrets));
+  return created;
+}
+
+/** An index row written straight into D1, as an object's outbox would: ListSecrets reads nothing else. */
+function indexRow(regionName: string, name: string, fields: Partial<IndexRow> = {}): IndexRow {
+  return {
+    arn: `arn:aws:secretsmanager:${regionName}:${ACCOUNT}:secret:${name}-${crypto.randomUUID().slice(0, 6)}`,
+    accountId: ACCOUNT,
+    region: regionName,
+    name,
+    description: null,
+    kmsKeyId: null,
+    type: null,
+    createdAt: 1_700_000_000_000,
+    lastChangedAt: 1_700_000_000_000,
+    lastAccessedAt: null,
+    deletedAt: null,
+    deletionAt: null,
+    tags: [],
+    versionsToStages: {},
+    revision: 1,
+    ...fields,
+  };
+}
+
+async function writeRows(rows: IndexRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 100) {
+    await applyIndexEntries(env.DB, rows.slice(i, i + 100).map((row) => ({ op: "upsert" as const, row })));
+  }
+}
+
+type SortKey = "created-date" | "last-changed-date" | "last-accessed-date" | "name";
+const keyOf: Record<SortKey, (r: IndexRow) => number | string> = {
+  "created-date": (r) => r.createdAt,
+  "last-changed-date": (r) => r.lastChangedAt,
+  "last-accessed-date": (r) => r.lastAccessedAt ?? 0,
+  name: (r) => r.name,
+};
+
+/** The order AWS's SortBy/SortOrder asks for; equal keys are ordered by ARN. */
+function sorted(rows: IndexRow[], sortBy: SortKey, order: "asc" | "desc"): string[] {
+  const key = keyOf[sortBy];
+  const cmp = (a: IndexRow, b: IndexRow) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0);
+  const asc = [...rows].sort(cmp);
+  return (order === "asc" ? asc : asc.reverse()).map((r) => r.name);
+}
+
+describe("ListSecrets entries", () => {
+  it("list each secret with ARN, Name, Description, Tags, SecretVersionsToStages, CreatedDate and LastChangedDate, never its value", async () => {
+    const r = region();
+    const created = await r.create("app/db", { Description: "the database", Tags: [{ Key: "team", Value: "payments" }, { Key: "env", Value: "prod" }] });
+    await settled(r.name, ["app/db"]);
+    const body = await r.list();
+    expect(Object.keys(body)).toEqual(["SecretList"]);
+    expect(body.SecretList).toHaveLength(1);
+    const [entry] = body.SecretList;
+    expect(Object.keys(entry!).sort()).toEqual(["ARN", "CreatedDate", "Description", "LastChangedDate", "Name", "SecretVersionsToStages", "Tags"]);
+    expect(entry).toMatchObject({
+      ARN: created.ARN,
+      Name: "app/db",
+      Description: "the database",
+      Tags: [{ Key: "team", Value: "payments" }, { Key: "env", Value: "prod" }],
+      SecretVersionsToStages: { [created.VersionId!]: ["AWSCURRENT"] },
+    });
+    expect(JSON.stringify(body)).not.toContain("value-of-");
+  });
+
+  it("CreatedDate and LastChangedDate are epoch seconds equal to DescribeSecret's", async () => {
+    const r = region();
+    await seed(r, { dated: {} });
+    const [entry] = (await r.list()).SecretList;
+    const described = (await r.call("DescribeSecret", { SecretId: "dated" })).body;
+    expect(entry!.CreatedDate).toBe(described.CreatedDate);
+    expect(entry!.LastChangedDate).toBe(described.LastChangedDate);
+    expect(Math.abs(entry!.CreatedDate - Date.now() / 1000)).toBeLessThan(60);
+  });
+
+  it("a secret without a value has no SecretVersionsToStages, and a never-tagged one no Tags; Description \"\" is omitted", async () => {
+    const r = region();
+    expect((await r.call("CreateSecret", { Name: "empty", Description: "" })).status).toBe(200);
+    await settled(r.name, ["empty"]);
+    const [entry] = (await r.list()).SecretList;
+    expect(Object.keys(entry!).sort()).toEqual(["ARN", "CreatedDate", "LastChangedDate", "Name"]);
+  });
+
+  it("Tags is [] once the last tag is removed, as in DescribeSecret", async () => {
+    const r = region();
+    await r.create("untagged", { Tags: [{ Key: "k", Value: "v" }] });
+    await r.call("UntagResource", { SecretId: "untagged", TagKeys: ["k"] });
+    await settled(r.name, ["untagged"]);
+    expect((await r.list()).SecretList[0]!.Tags).toEqual([]);
+  });
+
+  it("SecretVersionsToStages follows PutSecretValue: the old version AWSPREVIOUS, the new one AWSCURRENT", async () => {
+    const r = region();
+    const { VersionId: v1 } = await r.create("versions");
+    const v2 = token();
+    await r.call("PutSecretValue", { SecretId: "versions", SecretString: "two", ClientRequestToken: v2 });
+    await settled(r.name, ["versions"]);
+    const [entry] = (await r.list()).SecretList;
+    expect(entry!.SecretVersionsToStages).toEqual({ [v1!]: ["AWSPREVIOUS"], [v2]: ["AWSCURRENT"] });
+    expect(entry).not.toHaveProperty("VersionIdsToStages");
+  });
+
+  it("LastAccessedDate appears after GetSecretValue (UTC midnight); KmsKeyId and Type when the secret has them", async () => {
+    const r = region();
+    await r.create("accessed", { KmsKeyId: "alias/payments", Type: "partner-x" });
+    await r.call("GetSecretValue", { SecretId: "accessed" });
+    await settled(r.name, ["accessed"]);
+    const [entry] = (await r.list()).SecretList;
+    expect(entry!.LastAccessedDate).toBe((Math.floor(Date.now() / DAY) * DAY) / 1000);
+    expect(entry!.KmsKeyId).toBe("alias/payments");
+    expect(entry!.Type).toBe("partner-x");
+  });
+
+  it("an account with no secrets in the region lists SecretList [] and no NextToken", async () => {
+    expect(await region().list()).toEqual({ SecretList: [] });
+  });
+});
+
+describe("IncludePlannedDeletion", () => {
+  it("a secret scheduled for deletion is left out by default, and listed with DeletedDate when IncludePlannedDeletion is true", async () => {
+    const r = region();
+    await seed(r, { kept: {}, doomed: {} });
+    const deleted = await r.call("DeleteSecret", { SecretId: "doomed", RecoveryWindowInDays: 7 });
+    await settled(r.name, ["doomed"]);
+    expect(await r.names()).toEqual(["kept"]);
+    expect(await r.names({ IncludePlannedDeletion: false })).toEqual(["kept"]);
+    const all = await r.all({ IncludePlannedDeletion: true });
+    expect(all.map((e) => e.Name).sort()).toEqual(["doomed", "kept"]);
+    const byName = Object.fromEntries(all.map((e) => [e.Name, e]));
+    expect(byName.kept).not.toHaveProperty("DeletedDate");
+    expect(byName.doomed!.DeletedDate).toBeTypeOf("number");
+    expect(byName.doomed!.DeletedDate).toBeLessThan(deleted.body.DeletionDate);
+  });
+
+  it("RestoreSecret lists it again; a force-deleted secret is listed by neither", async () => {
+    const r = region();
+    await seed(r, { restored: {}, forced: {} });
+    await r.call("DeleteSecret", { SecretId: "restored", RecoveryWindowInDays: 7 });
+    await r.call("RestoreSecret", { SecretId: "restored" });
+    await r.call("DeleteSecret", { SecretId: "forced", ForceDeleteWithoutRecovery: true });
+    await settled(r.name, ["restored", "forced"]);
+    expect(await r.names()).toEqual(["restored"]);
+    expect(await r.names({ IncludePlannedDeletion: true })).toEqual(["restored"]);
+  });
+});
+
+describe("Filters", () => {
+  const names = async (r: ReturnType<typeof region>, ...filters: { Key: string; Values: string[] }[]) => (await r.names({ Filters: filters })).sort();
+
+  it("name matches a case-sensitive prefix of the whole name, without splitting words", async () => {
+    const r = region();
+    await seed(r, { "testing1/one": {}, "/testing2/two": {}, "Testing3/three": {}, "testing1/Two": {} });
+    expect(await names(r, { Key: "name", Values: ["/"] })).toEqual(["/testing2/two"]);
+    expect(await names(r, { Key: "name", Values: ["testing1"] })).toEqual(["testing1/Two", "testing1/one"]);
+    expect(await names(r, { Key: "name", Values: ["Testing"] })).toEqual(["Testing3/three"]);
+    expect(await names(r, { Key: "name", Values: ["testing1 one"] })).toEqual([]);
+    expect(await names(r, { Key: "name", Values: ["one"] })).toEqual([]);
+  });
+
+  it("! negates a value: name \"!/\" lists the names that do not start with /", async () => {
+    const r = region();
+    await seed(r, { "testing1/one": {}, "/testing2/two": {}, "testing3/three": {}, "/testing4/four": {} });
+    expect(await names(r, { Key: "name", Values: ["!/"] })).toEqual(["testing1/one", "testing3/three"]);
+  });
+
+  it("description splits the value into words, each a case-insensitive prefix of a word of the description", async () => {
+    const r = region();
+    await seed(r, {
+      one: { Description: "a secret" },
+      two: { Description: "an secret" },
+      three: { Description: "asecret" },
+      four: { Description: "thesecret" },
+      five: {},
+    });
+    expect(await names(r, { Key: "description", Values: ["a"] })).toEqual(["one", "three", "two"]);
+    expect(await names(r, { Key: "description", Values: ["a secret"] })).toEqual(["one", "two"]);
+    expect(await names(r, { Key: "description", Values: ["A SECRET"] })).toEqual(["one", "two"]);
+    expect(await names(r, { Key: "description", Values: ["secret"] })).toEqual(["one", "two"]);
+    expect(await names(r, { Key: "description", Values: ["cret"] })).toEqual([]);
+  });
+
+  it("a negated description value lists the complement, secrets without a description included", async () => {
+    const r = region();
+    await seed(r, {
+      one: { Description: "a secret" },
+      two: { Description: "an secret" },
+      three: { Description: "asecret" },
+      four: { Description: "thesecret" },
+      five: {},
+    });
+    expect(await names(r, { Key: "description", Values: ["!a"] })).toEqual(["five", "four"]);
+    expect(await names(r, { Key: "description", Values: ["!c"] })).toEqual(["five", "four", "one", "three", "two"]);
+  });
+
+  it("description words may be found in any order, and every word must match: \"one two\" and \"o t\" match \"one and two\"", async () => {
+    const r = region();
+    await seed(r, {
+      foo: { Description: "one two" },
+      bar: { Description: "one and two" },
+      baz: { Description: "one" },
+      qux: { Description: "two" },
+      none: { Description: "unrelated" },
+    });
+    expect(await names(r, { Key: "description", Values: ["one two"] })).toEqual(["bar", "foo"]);
+    expect(await names(r, { Key: "description", Values: ["two one"] })).toEqual(["bar", "foo"]);
+    expect(await names(r, { Key: "description", Values: ["o t"] })).toEqual(["bar", "foo"]);
+    expect(await names(r, { Key: "description", Values: ["t"] })).toEqual(["bar", "foo", "qux"]);
+  });
+
+  it("tag-key and tag-value match a case-sensitive prefix of any of the secret's tags", async () => {
+    const r = region();
+    await seed(r, {
+      foo: { Tags: [{ Key: "Team", Value: "payments" }, { Key: "env", Value: "Prod" }] },
+      bar: { Tags: [{ Key: "team", Value: "Payments" }] },
+      baz: {},
+    });
+    expect(await names(r, { Key: "tag-key", Values: ["Tea"] })).toEqual(["foo"]);
+    expect(await names(r, { Key: "tag-key", Values: ["tea"] })).toEqual(["bar"]);
+    expect(await names(r, { Key: "tag-key", Values: ["en"] })).toEqual(["foo"]);
+    expect(await names(r, { Key: "tag-value", Values: ["pay"] })).toEqual(["foo"]);
+    expect(await names(r, { Key: "tag-value", Values: ["Pay"] })).toEqual(["bar"]);
+    expect(await names(r, { Key: "tag-value", Values: ["P"] })).toEqual(["bar", "foo"]);
+    expect(await names(r, { Key: "tag-value", Values: ["ments"] })).toEqual([]);
+  });
+
+  it("a negated tag-key lists the secrets without a matching tag key, untagged ones included", async () => {
+    const r = region();
+    await seed(r, {
+      foo: { Tags: [{ Key: "env", Value: "prod" }, { Key: "team", Value: "a" }] },
+      bar: { Tags: [{ Key: "team", Value: "b" }] },
+      baz: {},
+    });
+    expect(await names(r, { Key: "tag-key", Values: ["!env"] })).toEqual(["bar", "baz"]);
+    expect(await names(r, { Key: "tag-value", Values: ["!a"] })).toEqual(["bar", "baz"]);
+  });
+
+  it("all matches words of the name, description, tag keys and tag values, case-insensitively", async () => {
+    const r = region();
+    await seed(r, {
+      foo: {},
+      bar: { Description: "foo" },
+      baz: { Tags: [{ Key: "foo", Value: "1" }] },
+      qux: { Tags: [{ Key: "1", Value: "foo" }] },
+      multi: { Tags: [{ Key: "foo", Value: "foo" }] },
+      none: {},
+    });
+    expect(await names(r, { Key: "all", Values: ["foo"] })).toEqual(["bar", "baz", "foo", "multi", "qux"]);
+    expect(await names(r, { Key: "all", Values: ["FO"] })).toEqual(["bar", "baz", "foo", "multi", "qux"]);
+    expect(await names(r, { Key: "all", Values: ["!foo"] })).toEqual(["none"]);
+  });
+
+  it("all splits on one kind of separator and on CamelCase, never mid-word, and not a name that mixes separators", async () => {
+    const r = region();
+    const special = ["prod/AppBeta/x1", "prod_AppBeta_x1", "prod+AppBeta+x1", "prod=AppBeta=x1", "prod.AppBeta.x1", "prod@AppBeta@x1", "prod-AppBeta-x1"];
+    await seed(r, Object.fromEntries([...special, "prod-AppBeta/x1", "uat/COMPANY/x1", "uat/COMPANYthings/x1"].map((n) => [n, {}])));
+    expect(await names(r, { Key: "all", Values: ["AppBeta"] })).toEqual([...special].sort());
+    expect(await names(r, { Key: "all", Values: ["Beta"] })).toEqual([...special].sort());
+    expect(await names(r, { Key: "all", Values: ["+"] })).toEqual([]);
+    expect(await names(r, { Key: "all", Values: ["company"] })).toEqual(["uat/COMPANY/x1"]);
+    expect(await names(r, { Key: "all", Values: ["things"] })).toEqual([]);
+    expect(await names(r, { Key: "all", Values: ["Ythings"] })).toEqual(["uat/COMPANYthings/x1"]);
+    expect(await names(r, { Key: "all", Values: ["pany"] })).toEqual([]);
+    expect(await names(r, { Key: "all", Values: ["N"] })).toEqual([]);
+  });
+
+  it("all requires every word of a value within one attribute: \"d t\" matches the description DescTwo", async () => {
+    const r = region();
+    await seed(r, {
+      SecretOne: {},
+      SecretTwo: { Description: "DescTwo" },
+      Thirdsecret: {},
+      split: { Description: "desc", Tags: [{ Key: "two", Value: "x" }] },
+    });
+    expect(await names(r, { Key: "all", Values: ["d t"] })).toEqual(["SecretTwo"]);
+    expect(await names(r, { Key: "all", Values: ["t"] })).toEqual(["SecretTwo", "Thirdsecret", "split"]);
+    expect(await names(r, { Key: "all", Values: ["SecretOne"] })).toEqual(["SecretOne"]);
+    expect(await names(r, { Key: "all", Values: ["ret"] })).toEqual([]);
+    expect(await names(r, { Key: "all", Values: ["SomeSecret"] })).toEqual([]);
+  });
+
+  it("several values of one filter are OR-ed, a negated one too", async () => {
+    const r = region();
+    await seed(r, { foo: {}, bar: {}, baz: {} });
+    expect(await names(r, { Key: "name", Values: ["foo", "bar"] })).toEqual(["bar", "foo"]);
+    expect(await names(r, { Key: "name", Values: ["foo", "!ba"] })).toEqual(["foo"]);
+    expect(await names(r, { Key: "name", Values: ["baz", "!ba"] })).toEqual(["baz", "foo"]);
+  });
+
+  it("several filters are AND-ed, also two filters with the same key", async () => {
+    const r = region();
+    await seed(r, {
+      foo: { Description: "one two", Tags: [{ Key: "right", Value: "right" }] },
+      bar: { Description: "one", Tags: [{ Key: "right", Value: "wrong" }] },
+      baz: { Description: "two", Tags: [{ Key: "wrong", Value: "right" }] },
+      qux: { Description: "unrelated", Tags: [{ Key: "wrong", Value: "wrong" }] },
+    });
+    expect(await names(r, { Key: "tag-key", Values: ["right"] }, { Key: "tag-value", Values: ["right"] })).toEqual(["foo"]);
+    expect(await names(r, { Key: "description", Values: ["one"] }, { Key: "description", Values: ["two"] })).toEqual(["foo"]);
+    expect(await names(r, { Key: "description", Values: ["one"] }, { Key: "name", Values: ["baz"] })).toEqual([]);
+    expect(await names(r, { Key: "name", Values: ["b"] }, { Key: "name", Values: ["!bar"] })).toEqual(["baz"]);
+  });
+
+  it("primary-region and owning-service match no secret without them; negated, they match every secret", async () => {
+    const r = region();
+    await seed(r, { foo: {}, bar: {} });
+    expect(await names(r, { Key: "primary-region", Values: ["us"] })).toEqual([]);
+    expect(await names(r, { Key: "owning-service", Values: ["rds"] })).toEqual([]);
+    expect(await names(r, { Key: "primary-region", Values: ["!us"] })).toEqual(["bar", "foo"]);
+    expect(await names(r, { Key: "owning-service", Values: ["!rds"] })).toEqual(["bar", "foo"]);
+  });
+
+  it("primary-region and owning-service match a case-sensitive prefix of the index columns", async () => {
+    const r = region();
+    await writeRows([
+      indexRow(r.name, "replica"),
+      indexRow(r.name, "managed"),
+      indexRow(r.name, "plain"),
+    ]);
+    await env.DB.batch([
+      env.DB.prepare("UPDATE secrets SET primary_region = 'eu-west-1' WHERE region = ? AND name = 'replica'").bind(r.name),
+      env.DB.prepare("UPDATE secrets SET owning_service = 'rds' WHERE region = ? AND name = 'managed'").bind(r.name),
+    ]);
+    expect(await names(r, { Key: "primary-region", Values: ["eu-"] })).toEqual(["replica"]);
+    expect(await names(r, { Key: "primary-region", Values: ["EU"] })).toEqual([]);
+    expect(await names(r, { Key: "owning-service", Values: ["rd"] })).toEqual(["managed"]);
+    expect(await names(r, { Key: "owning-service", Values: ["!rd"] })).toEqual(["plain", "replica"]);
+    const [managed] = (await r.list({ Filters: [{ Key: "owning-service", Values: ["rds"] }] })).SecretList;
+    expect(managed).toMatchObject({ Name: "managed", OwningService: "rds" });
+  });
+});
+
+describe("Filters validation", () => {
+  const list = (input: unknown) => sm("ListSecrets", input);
+
+  it("an unknown filter key is a ValidationException listing the valid keys", async () => {
+    expect(errorOf(await list({ Filters: [{ Key: "invalid", Values: ["foo"] }] }))).toEqual({
+      code: "ValidationException",
+      message:
+        "1 validation error detected: Value 'invalid' at 'filters.1.member.key' failed to satisfy constraint: Member must satisfy enum value set: [all, name, tag-key, description, tag-value, primary-region, owning-service]",
+    });
+  });
+
+  it("a filter without Key is InvalidParameterException \"Invalid filter key\"", async () => {
+    expect(errorOf(await list({ Filters: [{ Values: ["foo"] }] }))).toEqual({ code: "InvalidParameterException", message: "Invalid filter key" });
+  });
+
+  it("a filter without Values is InvalidParameterException naming the key", async () => {
+    expect(errorOf(await list({ Filters: [{ Key: "description" }] }))).toEqual({
+      code: "InvalidParameterException",
+      message: "Invalid filter values for key: description",
+    });
+  });
+
+  it("a value outside the model's pattern, or longer than 512, is a ValidationException", async () => {
+    expect(errorOf(await list({ Filters: [{ Key: "name", Values: ["ok", "no*"] }] }))).toEqual({
+      code: "ValidationException",
+      message:
+        "1 validation error detected: Value 'no*' at 'filters.1.member.values.2.member' failed to satisfy constraint: Member must satisfy regular expression pattern: ^\\!?[a-zA-Z0-9 :_@\\/\\+\\=\\.\\-\\!]*$",
+    });
+    expect(errorOf(await list({ Filters: [{ Key: "name", Values: ["a".repeat(513)] }] })).message).toContain(
+      "at 'filters.1.member.values.1.member' failed to satisfy constraint: Member must have length less than or equal to 512",
+    );
+  });
+
+  it("more than 10 filters, no values or more than 10 values is a ValidationException", async () => {
+    const filter = { Key: "name", Values: ["a"] };
+    expect(errorOf(await list({ Filters: Array(11).fill(filter) })).message).toContain(
+      "at 'filters' failed to satisfy constraint: Member must have length less than or equal to 10",
+    );
+    expect(errorOf(await list({ Filters: [{ Key: "name", Values: [] }] })).message).toContain(
+      "at 'filters.1.member.values' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+    expect(errorOf(await list({ Filters: [{ Key: "name", Values: Array(11).fill("a") }] })).message).toContain(
+      "at 'filters.1.member.values' failed to satisfy constraint: Member must have length less than or equal to 10",
+    );
+  });
+
+  it("MaxResults outside 1–100 and an unknown SortBy or SortOrder are ValidationExceptions", async () => {
+    expect(errorOf(await list({ MaxResults: 0 })).message).toBe(
+      "1 validation error detected: Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1",
+    );
+    expect(errorOf(await list({ MaxResults: 101 })).message).toBe(
+      "1 validation error detected: Value '101' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 100",
+    );
+    expect(errorOf(await list({ SortBy: "size" })).message).toBe(
+      "1 validation error detected: Value 'size' at 'sortBy' failed to satisfy constraint: Member must satisfy enum value set: [created-date, last-accessed-date, last-changed-date, name]",
+    );
+    expect(errorOf(await list({ SortOrder: "up" })).message).toBe(
+      "1 validation error detected: Value 'up' at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: [asc, desc]",
+    );
+  });
+
+  it("ten filters of ten distinct 512-character values still answer", async () => {
+    const values = (key: string) => Array.from({ length: 10 }, (_, i) => `${key}${i}`.padEnd(512, "x"));
+    for (const key of ["name", "tag-value", "all"]) {
+      const res = await list({ Filters: Array.from({ length: 10 }, (_, f) => ({ Key: key, Values: values(`${f}`) })) });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    }
+  });
+
+  it("values with more words than the index can search in one statement are InvalidParameterException", async () => {
+    // 127 distinct words in 509 characters, in each of 100 values.
+    const words = Array.from({ length: 127 }, (_, i) => `w${i.toString(36).padStart(2, "0")}`).join(" ");
+    const res = await list({ Filters: Array.from({ length: 10 }, (_, f) => ({ Key: "all", Values: Array.from({ length: 10 }, (_, i) => `${f}${i}${words}`) })) });
+    expect(errorOf(res)).toEqual({
+      code: "InvalidParameterException",
+      message: "The filters are too long to search. Use fewer or shorter filter values.",
+    });
+  });
+});
+
+describe("SortBy and SortOrder", () => {
+  const regionName = isolatedRegion();
+  // Orders that differ per key; ties on created-date and last-accessed-date; two never-read secrets.
+  const rows = [
+    indexRow(regionName, "delta", { createdAt: 3_000, lastChangedAt: 9_000, lastAccessedAt: 2 * DAY }),
+    indexRow(regionName, "alpha", { createdAt: 1_000, lastChangedAt: 7_000, lastAccessedAt: null }),
+    indexRow(regionName, "charlie", { createdAt: 2_000, lastChangedAt: 8_000, lastAccessedAt: 5 * DAY }),
+    indexRow(regionName, "echo", { createdAt: 2_000, lastChangedAt: 4_000, lastAccessedAt: 2 * DAY }),
+    indexRow(regionName, "bravo", { createdAt: 5_000, lastChangedAt: 6_000, lastAccessedAt: null }),
+    indexRow(regionName, "Zulu", { createdAt: 4_000, lastChangedAt: 5_000, lastAccessedAt: DAY }),
+  ];
+  const r = region(regionName);
+  beforeAll(() => writeRows(rows));
+
+  it("by default lists by CreatedDate, oldest first", async () => {
+    expect(await r.names()).toEqual(sorted(rows, "created-date", "asc"));
+    expect(await r.names({ SortOrder: "asc" })).toEqual(sorted(rows, "created-date", "asc"));
+  });
+
+  for (const sortBy of ["created-date", "last-changed-date", "last-accessed-date", "name"] as const) {
+    for (const order of ["asc", "desc"] as const) {
+      it(`SortBy ${sortBy} SortOrder ${order} lists in that order, equal keys by ARN, on every page size`, async () => {
+        const expected = sorted(rows, sortBy, order);
+        expect(await r.names({ SortBy: sortBy, SortOrder: order })).toEqual(expected);
+        expect(await r.names({ SortBy: sortBy, SortOrder: order, MaxResults: 1 })).toEqual(expected);
+        expect(await r.names({ SortBy: sortBy, SortOrder: order, MaxResults: 4 })).toEqual(expected);
+      });
+    }
+  }
+
+  it("name order is case-sensitive (binary): Zulu before alpha", async () => {
+    expect((await r.names({ SortBy: "name" }))[0]).toBe("Zulu");
+  });
+});
+
+describe("paging", () => {
+  const regionName = isolatedRegion();
+  const rows = Array.from({ length: 150 }, (_, i) =>
+    indexRow(regionName, `page/${String((i * 37) % 150).padStart(3, "0")}`, {
+      createdAt: 1_000 + Math.floor(i / 3), // three secrets per creation time
+      lastChangedAt: 900_000 - i * 11,
+      lastAccessedAt: i % 4 === 0 ? null : (i % 9) * DAY,
+      tags: [{ Key: "parity", Value: i % 2 === 0 ? "even" : "odd" }],
+      description: i % 10 === 0 ? "tenth row" : null,
+    }),
+  );
+  const r = region(regionName);
+  beforeAll(() => writeRows(rows));
+
+  async function pages(input: Record<string, unknown>): Promise<{ names: string[]; sizes: number[] }> {
+    const names: string[] = [];
+    const sizes: number[] = [];
+    let next: string | undefined;
+    do {
+      const page = await r.list({ ...input, NextToken: next });
+      names.push(...page.SecretList.map((e) => e.Name));
+      sizes.push(page.SecretList.length);
+      next = page.NextToken;
+    } while (next);
+    return { names, sizes };
+  }
+
+  for (const maxResults of [1, 7, 100]) {
+    it(`MaxResults ${maxResults} pages through 150 secrets with nothing skipped or repeated`, async () => {
+      const { names, sizes } = await pages({ MaxResults: maxResults });
+      expect(names).toEqual(sorted(rows, "created-date", "asc"));
+      expect(sizes.slice(0, -1).every((n) => n === maxResults)).toBe(true);
+      expect(sizes.at(-1)).toBe(150 - maxResults * (sizes.length - 1));
+    });
+  }
+
+  it("without MaxResults a page holds 100 secrets", async () => {
+    const first = await r.list();
+    expect(first.SecretList).toHaveLength(100);
+    expect(first.NextToken).toBeTypeOf("string");
+    const second = await r.list({ NextToken: first.NextToken });
+    expect(second.SecretList).toHaveLength(50);
+    expect(second).not.toHaveProperty("NextToken");
+  });
+
+  for (const [label, filters, keep] of [
+    ["a tag-value filter", [{ Key: "tag-value", Values: ["odd"] }], (row: IndexRow) => row.tags[0]!.Value === "odd"],
+    ["a name prefix filter", [{ Key: "name", Values: ["page/1"] }], (row: IndexRow) => row.name.startsWith("page/1")],
+    ["a negated filter", [{ Key: "name", Values: ["!page/0"] }], (row: IndexRow) => !row.name.startsWith("page/0")],
+    ["a description filter", [{ Key: "description", Values: ["tenth"] }], (row: IndexRow) => row.description !== null],
+  ] as const) {
+    for (const sortBy of ["created-date", "last-accessed-date", "name"] as const) {
+      for (const order of ["asc", "desc"] as const) {
+        it(`pages through ${label} sorted by ${sortBy} ${order} with MaxResults 7`, async () => {
+          const expected = sorted(rows.filter(keep), sortBy, order);
+          const { names } = await pages({ Filters: filters, SortBy: sortBy, SortOrder: order, MaxResults: 7 });
+          expect(names).toEqual(expected);
+        });
+      }
+    }
+  }
+
+  it("a secret created between pages does not shift the pages already read", async () => {
+    const other = region();
+    await writeRows(["b", "d", "f"].map((n, i) => indexRow(other.name, n, { createdAt: 10 + 2 * i })));
+    const first = await other.list({ MaxResults: 2 });
+    expect(first.SecretList.map((e) => e.Name)).toEqual(["b", "d"]);
+    await writeRows([indexRow(other.name, "a", { createdAt: 5 }), indexRow(other.name, "e", { createdAt: 13 })]);
+    const rest = await other.list({ MaxResults: 2, NextToken: first.NextToken });
+    expect(rest.SecretList.map((e) => e.Name)).toEqual(["e", "f"]);
+  });
+});
+
+describe("NextToken", () => {
+  const regionName = isolatedRegion();
+  const r = region(regionName);
+  beforeAll(() => writeRows(["a", "b", "c"].map((n, i) => indexRow(regionName, n, { createdAt: 10 + i }))));
+  const INVALID = { code: "InvalidNextTokenException", message: "The NextToken value is invalid." };
+
+  async function firstToken(input: Record<string, unknown> = {}) {
+    const page = await r.list({ MaxResults: 1, ...input });
+    expect(page.NextToken).toBeTypeOf("string");
+    return page.NextToken!;
+  }
+
+  it("is opaque: neither a forged token nor one with a changed payload or MAC is accepted", async () => {
+    const real = await firstToken();
+    const [payload, mac] = real.split(".") as [string, string];
+    const position = JSON.parse(atob(payload)) as { k: string; p: unknown };
+    const forgedPayload = btoa(JSON.stringify({ ...position, p: [0, "arn"] }));
+    for (const forged of ["garbage", `${forgedPayload}.${mac}`, `${payload}.${btoa("x".repeat(32))}`, `${payload}.${mac}.x`, btoa("{}")]) {
+      expect(errorOf(await r.call("ListSecrets", { MaxResults: 1, NextToken: forged }))).toEqual(INVALID);
+    }
+  });
+
+  it("a token is bound to the caller's account and region", async () => {
+    const real = await firstToken();
+    expect(errorOf(await region().call("ListSecrets", { MaxResults: 1, NextToken: real }))).toEqual(INVALID);
+    expect(errorOf(await sm("ListSecrets", { MaxResults: 1, NextToken: real }, { region: regionName, accessKeyId: OTHER_ACCOUNT_KEY }))).toEqual(INVALID);
+  });
+
+  it("a token is bound to the query: other filters, SortBy, SortOrder or IncludePlannedDeletion refuse it", async () => {
+    const real = await firstToken();
+    for (const changed of [
+      { Filters: [{ Key: "name", Values: ["a"] }] },
+      { SortBy: "name" },
+      { SortOrder: "desc" },
+      { IncludePlannedDeletion: true },
+    ]) {
+      expect(errorOf(await r.call("ListSecrets", { MaxResults: 1, NextToken: real, ...changed }))).toEqual(INVALID);
+    }
+    // The page size may change between pages.
+    expect((await r.list({ MaxResults: 2, NextToken: real })).SecretList.map((e) => e.Name)).toEqual(["b", "c"]);
+  });
+
+  it("a BatchGetSecretValue token is not a ListSecrets token", async () => {
+    await writeRows([indexRow(regionName, "batch-a", { createdAt: 1 }), indexRow(regionName, "batch-b", { createdAt: 2 })]);
+    const batch = await r.call("BatchGetSecretValue", { Filters: [{ Key: "name", Values: ["batch-"] }], MaxResults: 1 });
+    expect(batch.body.NextToken).toBeTypeOf("string");
+    const list = await r.call("ListSecrets", { Filters: [{ Key: "name", Values: ["batch-"] }], NextToken: batch.body.NextToken });
+    expect(errorOf(list)).toEqual(INVALID);
+  });
+});
+
+describe("accounts and regions are isolated", () => {
+  it("another account never lists the caller's secrets, even with a matching filter", async () => {
+    const mine = region();
+    await seed(mine, { "shared/name": { Tags: [{ Key: "env", Value: "prod" }] } });
+    const theirs = region(mine.name, OTHER_ACCOUNT_KEY);
+    expect(await theirs.names()).toEqual([]);
+    expect(await theirs.names({ Filters: [{ Key: "tag-key", Values: ["env"] }] })).toEqual([]);
+    await theirs.create("shared/name");
+    await settled(mine.name, ["shared/name"], "444455556666");
+    expect((await theirs.all()).map((e) => e.ARN)).toEqual([expect.stringContaining(":444455556666:secret:shared/name-")]);
+    expect((await mine.all()).map((e) => e.ARN)).toEqual([expect.stringContaining(`:${ACCOUNT}:secret:shared/name-`)]);
+  });
+
+  it("another region never lists them", async () => {
+    const here = region();
+    await seed(here, { "regional/name": {} });
+    expect(await region().names({ Filters: [{ Key: "name", Values: ["regional"] }] })).toEqual([]);
+    expect(await here.names({ Filters: [{ Key: "name", Values: ["regional"] }] })).toEqual(["regional/name"]);
+  });
+});
+
+describe("the D1 index serves every filter and sort", () => {
+  const regionName = isolatedRegion();
+  const query = (fields: Partial<ListQuery>): ListQuery => ({
+    accountId: ACCOUNT, region: regionName, filters: [], sortBy: "created-date", sortOrder: "asc", includePlannedDeletion: false, ...fields,
+  });
+
+  /** EXPLAIN QUERY PLAN of one page statement, as D1 answers it. */
+  async function planOf(q: ListQuery, plan: Plan, after?: [number | string, string]): Promise<string[]> {
+    const { sql, params } = pageStatement(q, plan, 101, after);
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
+    return results.map((row) => row.detail);
+  }
+
+  /** No table or index is read from its start: every access is an index search, apart from reading back the
+   *  candidates (c) and the page's ARNs (p) that earlier steps selected. */
+  function expectIndexed(steps: string[]) {
+    for (const step of steps) {
+      if (/^SCAN /.test(step)) expect(step, steps.join("\n")).toMatch(/^SCAN (c|p|\(subquery)/);
+    }
+    expect(steps.some((s) => /^SEARCH /.test(s))).toBe(true);
+  }
+
+  const sorts = [
+    ["created-date", "secrets_by_created", "created_at"],
+    ["last-changed-date", "secrets_by_changed", "last_changed_at"],
+    ["last-accessed-date", "secrets_by_accessed", "last_accessed_key"],
+    ["name", "secrets_by_name", "name"],
+  ] as const;
+
+  for (const [sortBy, index, column] of sorts) {
+    for (const sortOrder of ["asc", "desc"] as const) {
+      it(`a deep page by ${sortBy} ${sortOrder} is a range of ${index} starting at the token's position, with no sort step`, async () => {
+        const steps = await planOf(query({ sortBy, sortOrder }), { kind: "walk" }, [sortBy === "name" ? "m" : 5, "arn:x"]);
+        expect(steps[0]).toBe(`SEARCH s USING INDEX ${index} (account_id=? AND region=? AND (${column},arn)${sortOrder === "asc" ? ">" : "<"}(?,?))`);
+        expect(steps.join("\n")).not.toContain("TEMP B-TREE");
+      });
+    }
+  }
+
+  const filters: [string, Filter][] = [
+    ["name", { key: "name", values: ["app/"] }],
+    ["tag-key", { key: "tag-key", values: ["env"] }],
+    ["tag-value", { key: "tag-value", values: ["prod"] }],
+    ["description", { key: "description", values: ["primary db"] }],
+    ["all", { key: "all", values: ["primary db"] }],
+    ["primary-region", { key: "primary-region", values: ["eu-"] }],
+    ["owning-service", { key: "owning-service", values: ["rds"] }],
+  ];
+
+  for (const [label, filter] of filters) {
+    it(`a narrow ${label} filter is read from its own covering index, then its few secrets are looked up by ARN`, async () => {
+      const branches = candidates(filter)!.map((alternatives) => alternatives[0]!);
+      const steps = await planOf(query({ filters: [filter] }), { kind: "candidates", filter, branches }, [5, "arn:x"]);
+      expectIndexed(steps);
+      expect(steps.join("\n")).toMatch(/USING COVERING INDEX (secrets_by_name|secret_tags_by_key|secret_tags_by_value|secret_words_by_word|secrets_by_primary_region|secrets_by_owning_service)/);
+      expect(steps).toContain("SEARCH s USING INDEX sqlite_autoindex_secrets_1 (arn=?)");
+    });
+
+    it(`a broad ${label} filter, negated or not, is tested per secret by key lookups while the sort index is walked`, async () => {
+      for (const f of [filter, { ...filter, values: filter.values.map((v) => `!${v}`) }]) {
+        const steps = await planOf(query({ filters: [f] }), { kind: "walk" }, [5, "arn:x"]);
+        expectIndexed(steps);
+        expect(steps[0]).toBe("SEARCH s USING INDEX secrets_by_created (account_id=? AND region=? AND (created_at,arn)>(?,?))");
+        expect(steps.join("\n")).not.toContain("TEMP B-TREE");
+      }
+    });
+  }
+
+  it("a name prefix sorted by name is one range of secrets_by_name, bounded by the prefix and the token", async () => {
+    const filter: Filter = { key: "name", values: ["app/"] };
+    const first = await planOf(query({ filters: [filter], sortBy: "name" }), { kind: "name-range", filter });
+    expect(first).toEqual(["SEARCH s USING INDEX secrets_by_name (account_id=? AND region=? AND name>? AND name<?)"]);
+    const deep = await planOf(query({ filters: [filter], sortBy: "name" }), { kind: "name-range", filter }, ["app/m", "arn:x"]);
+    expect(deep).toEqual(["SEARCH s USING INDEX secrets_by_name (account_id=? AND region=? AND (name,arn)>(?,?) AND name<?)"]);
+    const desc = await planOf(query({ filters: [filter], sortBy: "name", sortOrder: "desc" }), { kind: "name-range", filter }, ["app/m", "arn:x"]);
+    expect(desc).toEqual(["SEARCH s USING INDEX secrets_by_name (account_id=? AND region=? AND name>? AND (name,arn)<(?,?))"]);
+  });
+
+  describe("the plan follows the data", () => {
+    const dataRegion = isolatedRegion();
+    const q = (filters: Filter[], sortBy: ListQuery["sortBy"] = "created-date"): ListQuery => ({ ...query({ filters, sortBy }), region: dataRegion });
+    beforeAll(() =>
+      writeRows(
+        Array.from({ length: CANDIDATE_LIMIT + 100 }, (_, i) =>
+          indexRow(dataRegion, `svc-${i % 4}/item-${i}`, { createdAt: i, description: `item ${i} of the fleet`, tags: [{ Key: "env", Value: "prod" }, ...(i % 50 === 0 ? [{ Key: "team", Value: "core" }] : [])] }),
+        ),
+      ),
+    );
+
+    it("a filter matching more secrets than CANDIDATE_LIMIT walks the sort index; a narrower one drives from its candidates", async () => {
+      const broad: Filter = { key: "tag-value", values: ["prod"] };
+      const narrow: Filter = { key: "tag-value", values: ["core"] };
+      expect(await choosePlan(env.DB, q([broad]))).toEqual({ kind: "walk" });
+      expect(await choosePlan(env.DB, q([narrow]))).toMatchObject({ kind: "candidates", filter: narrow });
+      expect(await choosePlan(env.DB, q([broad, narrow]))).toMatchObject({ kind: "candidates", filter: narrow });
+      expect(await choosePlan(env.DB, q([{ key: "tag-value", values: ["!core"] }]))).toEqual({ kind: "walk" });
+      const byName: Filter = { key: "name", values: ["svc-1/"] };
+      expect(await choosePlan(env.DB, q([byName], "name"))).toEqual({ kind: "name-range", filter: byName });
+    });
+
+    it("a word filter is driven by its rarest word, not its longest", async () => {
+      const filter: Filter = { key: "all", values: ["fleet 1050"] };
+      const plan = await choosePlan(env.DB, q([filter]));
+      expect(plan).toMatchObject({ kind: "candidates", filter });
+      expect((plan as Extract<Plan, { kind: "candidates" }>).branches).toEqual([expect.stringContaining("word GLOB '1050*'")]);
+      expect(await region(dataRegion).names({ Filters: [{ Key: "all", Values: ["fleet 1050"] }] })).toEqual([`svc-2/item-1050`]);
+      expect(await choosePlan(env.DB, q([{ key: "description", values: ["fleet"] }]))).toEqual({ kind: "walk" });
+    });
+
+    it("both plans list the same secrets in the same order", async () => {
+      const r = region(dataRegion);
+      const viaCandidates = await r.names({ Filters: [{ Key: "tag-value", Values: ["core"] }], SortOrder: "desc", MaxResults: 7 });
+      // A negated value makes the same selection walk the sort index: core, or not prod (none).
+      const viaWalk = await r.names({ Filters: [{ Key: "tag-value", Values: ["core", "!prod"] }], SortOrder: "desc", MaxResults: 7 });
+      expect(viaCandidates).toHaveLength(Math.ceil((CANDIDATE_LIMIT + 100) / 50));
+      expect(viaWalk).toEqual(viaCandidates);
+      expect(viaCandidates[0]).toBe(`svc-${(CANDIDATE_LIMIT + 50) % 4}/item-${CANDIDATE_LIMIT + 50}`);
+    });
+
+    it("a broad filter pages through all its secrets by walking the name index, nothing skipped or repeated", async () => {
+      const names = await region(dataRegion).names({ Filters: [{ Key: "tag-value", Values: ["prod"] }], SortBy: "name", SortOrder: "desc", MaxResults: 100 });
+      expect(names).toHaveLength(CANDIDATE_LIMIT + 100);
+      expect(names).toEqual([...names].sort().reverse());
+      expect(new Set(names).size).toBe(names.length);
+    });
+  });
+});
