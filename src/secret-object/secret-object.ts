@@ -1,56 +1,52 @@
 // The Durable Object that owns one secret: every RPC method is a state transition committed in one SQLite
 // transaction, together with the index entry it queues for D1 (the outbox). Errors come back as Results.
 import { DurableObject } from "cloudflare:workers";
-import { DecryptionError, type Envelope, matchesHash, open, seal, valueHash } from "../crypto/envelope";
-import { keyRing } from "../crypto/keys";
 import { type Result, fail, ok } from "../domain/result";
 import { buildArn } from "../domain/secret-id";
 import { tagRuleViolation } from "../domain/tags";
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, attachNewVersion, labelsByVersion, updateStage } from "../domain/stages";
 import type { Env } from "../env";
-import { type IndexRow, applyIndexEntries, snapshotState } from "../index-db/secrets-index";
-import { type DomainError, markedForDeletion, notFound } from "../protocol/errors";
+import { type IndexRow, snapshotState } from "../index-db/secrets-index";
+import { markedForDeletion, notFound } from "../protocol/errors";
+import { exists, invalidParameter, invalidRequest, tokenInUse } from "./errors";
+import { IndexOutbox } from "./index-outbox";
 import { migrate } from "./schema";
 import { type SecretRow, Store, type TagPair } from "./store";
 import type {
   CreateInput, DeletionResult, Identity, SecretValue, SecretView, Target, ValueView, VersionPage, WriteResult,
 } from "./types";
-import { indexRow, secretView, versionView } from "./views";
+import { type Sealed, Vault } from "./vault";
+import { secretView, versionView } from "./views";
 
 const DAY = 86_400_000;
 const KEEP_VERSIONS = 100;
-const OUTBOX_RETRY_MS = 5_000;
 
 /** What repairIndex found: the row agreed, updates were still queued (now re-applied), or the row was repaired. */
 export type IndexRepair = "in-sync" | "pending" | "repaired";
 
-interface Sealed {
-  versionId: string;
-  kekId: string;
-  kind: SecretValue["kind"];
-  envelope: Envelope;
-  hash: string;
-}
-
 export class SecretObject extends DurableObject<Env> {
   private readonly store: Store;
-  private flushing: Promise<void> | undefined;
+  private readonly vault: Vault;
+  private readonly index: IndexOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new Store(ctx.storage.sql);
+    // Bindings are read at use, not captured, so tests can swap them on a live instance.
+    this.vault = new Vault(() => this.env.KMS_KEYS);
+    this.index = new IndexOutbox(this.store, ctx.storage, () => this.env.DB);
     void ctx.blockConcurrencyWhile(async () => migrate(ctx.storage.sql));
   }
 
   async create(input: CreateInput): Promise<Result<WriteResult>> {
-    const kekId = this.resolveKey(input.kmsKeyId);
+    const kekId = this.vault.resolveKey(input.kmsKeyId);
     if (!kekId.ok) return kekId;
     const existing = this.store.secret();
     if (existing) return this.repeatedCreate(existing, input);
 
     const now = Date.now();
     const arn = buildArn(input.region, input.accountId, input.name, input.suffix);
-    const sealed = input.value && (await this.sealValue(arn, kekId.value, input.versionId!, input.value));
+    const sealed = input.value && (await this.vault.seal(arn, kekId.value, input.versionId!, input.value));
     return this.commit(() => {
       if (this.store.secret()) return fail(exists(input.name));
       const tags = dedupeTags(input.tags ?? []);
@@ -64,7 +60,7 @@ export class SecretObject extends DurableObject<Env> {
       });
       this.store.putTags(tags);
       if (sealed) this.addVersion(sealed, now, undefined);
-      else this.enqueueSnapshot();
+      else this.index.enqueueSnapshot();
       return ok({ arn, name: input.name, versionId: sealed?.versionId });
     });
   }
@@ -84,16 +80,11 @@ export class SecretObject extends DurableObject<Env> {
     if (stage !== undefined && !labels.includes(stage)) {
       return fail(invalidRequest("You provided a VersionStage that is not associated to the provided VersionId."));
     }
-    let bytes: Uint8Array;
-    try {
-      bytes = await open(this.ring, version.envelope, { arn: s.arn, versionId: version.versionId });
-    } catch (error) {
-      if (error instanceof DecryptionError) return fail(decryptionFailure());
-      throw error;
-    }
+    const value = await this.vault.open(s.arn, version);
+    if (!value.ok) return value;
     this.recordAccess(s, version.versionId, version.lastAccessedDay);
     return ok({
-      arn: s.arn, name: s.name, versionId: version.versionId, value: { kind: version.kind, bytes },
+      arn: s.arn, name: s.name, versionId: version.versionId, value: value.value,
       versionStages: labels, createdAt: version.createdAt,
     });
   }
@@ -104,9 +95,9 @@ export class SecretObject extends DurableObject<Env> {
     const s = secret.value;
     const repeated = await this.repeatedToken(s, versionId, value);
     if (repeated) return repeated;
-    const kekId = this.resolveKey(s.kmsKeyId ?? undefined);
+    const kekId = this.vault.resolveKey(s.kmsKeyId ?? undefined);
     if (!kekId.ok) return kekId;
-    const sealed = await this.sealValue(s.arn, kekId.value, versionId, value);
+    const sealed = await this.vault.seal(s.arn, kekId.value, versionId, value);
     return this.commit(() => {
       const current = this.stillActive(s);
       if (!current.ok) return current;
@@ -129,11 +120,11 @@ export class SecretObject extends DurableObject<Env> {
       if (repeated) return repeated;
     }
     const keyChanged = changes.kmsKeyId !== undefined && (changes.kmsKeyId || null) !== s.kmsKeyId;
-    const kekId = this.resolveKey(keyChanged ? changes.kmsKeyId : (s.kmsKeyId ?? undefined));
+    const kekId = this.vault.resolveKey(keyChanged ? changes.kmsKeyId : (s.kmsKeyId ?? undefined));
     if (!kekId.ok) return kekId;
-    const sealed = changes.value && (await this.sealValue(s.arn, kekId.value, changes.versionId!, changes.value));
-    const resealed = keyChanged ? await this.resealLabelled(s, kekId.value) : [];
-    if (!resealed.every((r) => r.ok)) return fail(decryptionFailure());
+    const sealed = changes.value && (await this.vault.seal(s.arn, kekId.value, changes.versionId!, changes.value));
+    const resealed = keyChanged ? await this.vault.reseal(s.arn, this.labelledVersions(), kekId.value) : ok([]);
+    if (!resealed.ok) return resealed;
 
     return this.commit(() => {
       const current = this.stillActive(s);
@@ -144,10 +135,10 @@ export class SecretObject extends DurableObject<Env> {
       if (changes.description !== undefined) meta.description = changes.description;
       if (changes.type !== undefined) meta.type = changes.type;
       if (keyChanged) meta.kmsKeyId = changes.kmsKeyId || null;
-      for (const r of resealed) if (r.ok) this.store.replaceEnvelope(r.value.versionId, kekId.value, r.value.envelope);
+      for (const r of resealed.value) this.store.replaceEnvelope(r.versionId, kekId.value, r.envelope);
       this.store.updateSecret(meta);
       if (sealed) this.addVersion(sealed, now, undefined, false);
-      else this.enqueueSnapshot();
+      else this.index.enqueueSnapshot();
       return ok({ arn: s.arn, name: s.name, versionId: sealed?.versionId });
     });
   }
@@ -167,7 +158,7 @@ export class SecretObject extends DurableObject<Env> {
       this.store.replaceStages(next.value);
       this.store.updateSecret({ lastChangedAt: Date.now() });
       this.prune();
-      this.enqueueSnapshot();
+      this.index.enqueueSnapshot();
       return ok({ arn: s.arn, name: s.name });
     });
   }
@@ -206,12 +197,12 @@ export class SecretObject extends DurableObject<Env> {
     return this.commit(() => {
       if (force) {
         this.store.purge();
-        this.store.enqueue({ op: "delete", arn: s.arn });
+        this.index.enqueue({ op: "delete", arn: s.arn });
         return ok({ arn: s.arn, name: s.name, deletionDate: now });
       }
       const deletionAt = now + (recoveryWindowInDays ?? 30) * DAY;
       this.store.updateSecret({ deletedAt: now, deletionAt });
-      this.enqueueSnapshot();
+      this.index.enqueueSnapshot();
       return ok({ arn: s.arn, name: s.name, deletionDate: deletionAt });
     });
   }
@@ -223,7 +214,7 @@ export class SecretObject extends DurableObject<Env> {
     return this.commit(() => {
       if (s.deletedAt !== null) {
         this.store.updateSecret({ deletedAt: null, deletionAt: null });
-        this.enqueueSnapshot();
+        this.index.enqueueSnapshot();
       }
       return ok({ arn: s.arn, name: s.name });
     });
@@ -237,7 +228,7 @@ export class SecretObject extends DurableObject<Env> {
       if (violation) return fail(violation);
       this.store.putTags(dedupeTags(tags));
       this.store.updateSecret({ tagsSet: true });
-      this.enqueueSnapshot();
+      this.index.enqueueSnapshot();
       return ok({ arn: secret.value.arn, name: secret.value.name });
     });
   }
@@ -248,7 +239,7 @@ export class SecretObject extends DurableObject<Env> {
     return this.commit(() => {
       this.store.deleteTags(keys);
       this.store.updateSecret({ tagsSet: true });
-      this.enqueueSnapshot();
+      this.index.enqueueSnapshot();
       return ok({ arn: secret.value.arn, name: secret.value.name });
     });
   }
@@ -256,7 +247,7 @@ export class SecretObject extends DurableObject<Env> {
   /** This object's index row as it would write it now (null without a secret), and its queued index updates. */
   async indexSnapshot(): Promise<{ row: IndexRow | null; pending: number }> {
     const s = this.store.secret();
-    return { row: s ? this.snapshot(s) : null, pending: this.store.outbox().length };
+    return { row: s ? this.index.snapshot(s) : null, pending: this.index.pending() };
   }
 
   /**
@@ -265,19 +256,19 @@ export class SecretObject extends DurableObject<Env> {
    * when the row disagrees with it, or removes the row when it is not this object's current incarnation.
    */
   async repairIndex(indexed: { arn: string; state: string }): Promise<IndexRepair> {
-    if (this.store.outbox().length > 0) {
-      await this.flushOutbox();
+    if (this.index.pending() > 0) {
+      await this.index.flush();
       return "pending";
     }
     const s = this.store.secret();
     const current = s?.arn === indexed.arn ? s : undefined;
-    if (current && snapshotState(this.snapshot(current)) === indexed.state) return "in-sync";
+    if (current && snapshotState(this.index.snapshot(current)) === indexed.state) return "in-sync";
     this.ctx.storage.transactionSync(() => {
-      if (current) this.store.enqueue({ op: "upsert", row: this.snapshot(current), force: true });
-      else this.store.enqueue({ op: "delete", arn: indexed.arn });
+      if (current) this.index.enqueue({ op: "upsert", row: this.index.snapshot(current), force: true });
+      else this.index.enqueue({ op: "delete", arn: indexed.arn });
     });
-    this.afterCommit();
-    await this.flushOutbox();
+    this.index.afterCommit();
+    await this.index.flush();
     return "repaired";
   }
 
@@ -296,10 +287,10 @@ export class SecretObject extends DurableObject<Env> {
     if (s?.deletionAt != null && s.deletionAt <= Date.now()) {
       this.ctx.storage.transactionSync(() => {
         this.store.purge();
-        this.store.enqueue({ op: "delete", arn: s.arn });
+        this.index.enqueue({ op: "delete", arn: s.arn });
       });
     }
-    await this.flushOutbox();
+    await this.index.flush();
   }
 
   // ---- state checks ----
@@ -326,28 +317,11 @@ export class SecretObject extends DurableObject<Env> {
 
   // ---- versions and values ----
 
-  private get ring() {
-    return keyRing(this.env.KMS_KEYS);
-  }
-
-  private resolveKey(kmsKeyId: string | undefined): Result<string> {
-    const id = this.ring.resolve(kmsKeyId);
-    return id ? ok(id) : fail(encryptionFailure());
-  }
-
-  private async sealValue(arn: string, kekId: string, versionId: string, value: SecretValue): Promise<Sealed> {
-    const [envelope, hash] = await Promise.all([
-      seal(this.ring, kekId, value.bytes, { arn, versionId }),
-      valueHash(this.ring, arn, value.kind, value.bytes),
-    ]);
-    return { versionId, kekId, kind: value.kind, envelope, hash };
-  }
-
   /** A ClientRequestToken already used: the same value is a no-op, a different value an error. */
   private async repeatedToken(s: SecretRow, versionId: string, value: SecretValue): Promise<Result<WriteResult> | undefined> {
     const version = this.store.version(versionId);
     if (!version) return undefined;
-    if (version.kind === value.kind && (await matchesHash(this.ring, version.valueHash, s.arn, value.kind, value.bytes))) {
+    if (await this.vault.matches(s.arn, version, value)) {
       return ok({ arn: s.arn, name: s.name, versionId, versionStages: this.labelsOf(versionId) });
     }
     return fail(tokenInUse(versionId, s.arn));
@@ -382,25 +356,14 @@ export class SecretObject extends DurableObject<Env> {
     this.store.replaceStages(attachNewVersion(stages, sealed.versionId, labels));
     if (touchChanged) this.store.updateSecret({ lastChangedAt: now });
     this.prune();
-    this.enqueueSnapshot();
+    this.index.enqueueSnapshot();
   }
 
   /** UpdateSecret with a new KMS key re-encrypts the versions labelled AWSCURRENT, AWSPENDING and AWSPREVIOUS. */
-  private async resealLabelled(s: SecretRow, kekId: string) {
+  private labelledVersions() {
     const stages = this.store.stages();
     const ids = new Set([AWSCURRENT, AWSPENDING, AWSPREVIOUS].map((l) => stages.get(l)).filter((v) => v !== undefined));
-    return Promise.all(
-      [...ids].map(async (versionId): Promise<Result<{ versionId: string; envelope: Envelope }>> => {
-        const version = this.store.version(versionId)!;
-        const binding = { arn: s.arn, versionId };
-        try {
-          const bytes = await open(this.ring, version.envelope, binding);
-          return ok({ versionId, envelope: await seal(this.ring, kekId, bytes, binding) });
-        } catch {
-          return fail(decryptionFailure());
-        }
-      }),
-    );
+    return [...ids].map((id) => this.store.version(id)!);
   }
 
   private labelsOf(versionId: string): string[] {
@@ -419,10 +382,10 @@ export class SecretObject extends DurableObject<Env> {
       this.store.touchVersion(versionId, today);
       if (s.lastAccessedDay !== today) {
         this.store.updateSecret({ lastAccessedDay: today });
-        this.enqueueSnapshot();
+        this.index.enqueueSnapshot();
       }
     });
-    if (s.lastAccessedDay !== today) this.afterCommit();
+    if (s.lastAccessedDay !== today) this.index.afterCommit();
   }
 
   // ---- commit, outbox and alarm ----
@@ -430,80 +393,12 @@ export class SecretObject extends DurableObject<Env> {
   /** Runs a mutation in one transaction; on success, pushes the queued index update and re-arms the alarm. */
   private commit<T>(mutation: () => Result<T>): Result<T> {
     const result = this.ctx.storage.transactionSync(mutation);
-    if (result.ok) this.afterCommit();
+    if (result.ok) this.index.afterCommit();
     return result;
   }
 
-  private afterCommit(): void {
-    // The retry alarm is set before the response leaves (output gate), so an eviction cannot strand the outbox.
-    void this.ctx.storage.setAlarm(Date.now() + OUTBOX_RETRY_MS);
-    void this.flushOutbox();
-  }
-
-  private enqueueSnapshot(): void {
-    const s = this.store.secret();
-    if (s) this.store.enqueue({ op: "upsert", row: this.snapshot(s) });
-  }
-
-  /** The index row of the secret as it stands, a full snapshot. */
-  private snapshot(s: SecretRow): IndexRow {
-    return { ...indexRow(s, this.store.stages(), this.store.tags()), tagsSet: s.tagsSet };
-  }
-
-  private flushOutbox(): Promise<void> {
-    this.flushing ??= this.drainOutbox().finally(() => (this.flushing = undefined));
-    return this.flushing;
-  }
-
-  private async drainOutbox(): Promise<void> {
-    for (;;) {
-      const pending = this.store.outbox();
-      const last = pending.at(-1);
-      if (!last) break;
-      try {
-        await applyIndexEntries(this.env.DB, pending.map((p) => p.entry as never));
-        this.store.dequeueThrough(last.seq);
-      } catch (error) {
-        this.store.recordAttempt();
-        console.warn(JSON.stringify({ event: "index_update_failed", pending: pending.length, error: String(error) }));
-        break;
-      }
-    }
-    await this.rearm();
-  }
-
-  /** The alarm derives from rows: the deletion deadline, or a retry while the outbox is not empty. */
-  private async rearm(): Promise<void> {
-    const s = this.store.secret();
-    const pending = this.store.outbox()[0];
-    const due = [s?.deletionAt ?? Infinity];
-    if (pending) due.push(Date.now() + Math.min(OUTBOX_RETRY_MS * 2 ** pending.attempts, 300_000));
-    const next = Math.min(...due);
-    if (next === Infinity) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(next);
-  }
 }
 
 function dedupeTags(tags: TagPair[]): TagPair[] {
   return [...new Map(tags.map((t) => [t.Key, t])).values()];
 }
-
-const invalidRequest = (message: string): DomainError => ({ code: "InvalidRequestException", message });
-const invalidParameter = (message: string): DomainError => ({ code: "InvalidParameterException", message });
-const exists = (name: string): DomainError => ({
-  code: "ResourceExistsException",
-  message: `The operation failed because the secret ${name} already exists.`,
-});
-const tokenInUse = (token: string, arn: string): DomainError => ({
-  code: "ResourceExistsException",
-  message: `You can't use ClientRequestToken ${token} because that value is already in use for a version of secret ${arn}.`,
-});
-const decryptionFailure = (): DomainError => ({
-  code: "DecryptionFailure",
-  message: "Secrets Manager can't decrypt the protected secret text using the provided KMS key.",
-});
-const encryptionFailure = (): DomainError => ({
-  code: "EncryptionFailure",
-  message:
-    "Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state.",
-});

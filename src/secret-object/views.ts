@@ -52,6 +52,7 @@ export function indexRow(s: SecretRow, stages: ReadonlyMap<string, string>, tags
     deletionAt: s.deletionAt,
     tags,
     versionsToStages: Object.fromEntries(labelsByVersion(stages)),
+    tagsSet: s.tagsSet,
     revision: s.revision,
   };
 }

@@ -1,0 +1,76 @@
+// The object's side of the D1 index: snapshots queued in the outbox (committed with each mutation), drained to
+// D1 in order, retried from the alarm with backoff. The alarm derives from rows: the deletion deadline, or a
+// retry while the outbox is not empty.
+import { type IndexEntry, type IndexRow, applyIndexEntries } from "../index-db/secrets-index";
+import type { SecretRow, Store } from "./store";
+import { indexRow } from "./views";
+
+const RETRY_MS = 5_000;
+const MAX_RETRY_MS = 300_000;
+
+export class IndexOutbox {
+  private draining: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly storage: DurableObjectStorage,
+    private readonly db: () => D1Database,
+  ) {}
+
+  /** The index row of the secret as it stands: a full snapshot. */
+  snapshot(s: SecretRow): IndexRow {
+    return indexRow(s, this.store.stages(), this.store.tags());
+  }
+
+  /** Queues the secret's current snapshot. Call inside the mutation's transaction. */
+  enqueueSnapshot(): void {
+    const s = this.store.secret();
+    if (s) this.store.enqueue({ op: "upsert", row: this.snapshot(s) } satisfies IndexEntry);
+  }
+
+  enqueue(entry: IndexEntry): void {
+    this.store.enqueue(entry);
+  }
+
+  pending(): number {
+    return this.store.outbox().length;
+  }
+
+  /** After a commit: arm the retry alarm first (the output gate holds the response until it is stored, so an
+   *  eviction cannot strand the outbox), then drain without holding up the response. */
+  afterCommit(): void {
+    void this.storage.setAlarm(Date.now() + RETRY_MS);
+    void this.flush();
+  }
+
+  flush(): Promise<void> {
+    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+    return this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const pending = this.store.outbox();
+      const last = pending.at(-1);
+      if (!last) break;
+      try {
+        await applyIndexEntries(this.db(), pending.map((p) => p.entry as IndexEntry));
+        this.store.dequeueThrough(last.seq);
+      } catch (error) {
+        this.store.recordAttempt();
+        console.warn(JSON.stringify({ event: "index_update_failed", pending: pending.length, error: String(error) }));
+        break;
+      }
+    }
+    await this.rearm();
+  }
+
+  private async rearm(): Promise<void> {
+    const deletionAt = this.store.secret()?.deletionAt ?? Infinity;
+    const pending = this.store.outbox()[0];
+    const retryAt = pending ? Date.now() + Math.min(RETRY_MS * 2 ** pending.attempts, MAX_RETRY_MS) : Infinity;
+    const next = Math.min(deletionAt, retryAt);
+    if (next === Infinity) await this.storage.deleteAlarm();
+    else await this.storage.setAlarm(next);
+  }
+}
