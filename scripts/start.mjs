@@ -1,6 +1,7 @@
 // `npm start`: the local server (wrangler dev: workerd + miniflare) on 127.0.0.1, state kept on disk.
 // Adds a fresh local key ring and the local access key to .dev.vars when absent; applies the local D1 migrations.
-// Environment: PORT (default 8787), STATE_DIR (default .wrangler/state), KMS_KEYS / ACCESS_KEYS override .dev.vars.
+// Environment: PORT (default 8787), STATE_DIR (default .wrangler/state), KMS_KEYS / ACCESS_KEYS override .dev.vars,
+// BENCH_NOOP=1 turns on the benchmark's no-op routes (bench/load.mjs).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
@@ -36,7 +37,7 @@ const migrate = spawnSync(process.execPath, [...wrangler, "d1", "migrations", "a
 });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
-const overrides = ["KMS_KEYS", "ACCESS_KEYS"].filter((name) => process.env[name]).flatMap((name) => ["--var", `${name}:${process.env[name]}`]);
+const overrides = ["KMS_KEYS", "ACCESS_KEYS", "BENCH_NOOP"].filter((name) => process.env[name]).flatMap((name) => ["--var", `${name}:${process.env[name]}`]);
 const server = spawn(
   process.execPath,
   [...wrangler, "dev", "--ip", "127.0.0.1", "--port", port, "--persist-to", state, "--show-interactive-dev-session=false", ...overrides],

@@ -1,5 +1,5 @@
 // The Worker's HTTP edge: request id, caller, POST / → dispatch, and the one place errors become AWS responses.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { authenticate } from "./auth/caller";
 import type { AppEnv } from "./env";
 import { dispatch, readBody } from "./protocol/dispatch";
@@ -20,7 +20,21 @@ app.post("/", async (c, next) => {
 
 app.post("/", async (c) => jsonResponse(await dispatch(c), 200, { "x-amzn-RequestId": c.get("requestId") }));
 
-app.notFound((c) => renderError(new AwsError("UnknownOperationException", "Requests are POST / with an X-Amz-Target header."), c.get("requestId")));
+// Ceilings for `npm run bench` (bench/load.mjs), answered only when BENCH_NOOP is "1" (`npm start` with BENCH_NOOP=1;
+// never set in wrangler.toml): the runtime's own cost of a request, without and with SigV4 verification. No storage.
+const benchNoop = (authenticated: boolean) => async (c: Context<AppEnv>) => {
+  if (c.env.BENCH_NOOP !== "1") return c.notFound();
+  const requestId = crypto.randomUUID();
+  const body = await readBody(c.req.raw);
+  if (authenticated) await authenticate(c.req.raw, body, c.env, requestId);
+  return jsonResponse({}, 200, { "x-amzn-RequestId": requestId });
+};
+app.post("/__bench/noop", benchNoop(false));
+app.post("/__bench/noop-auth", benchNoop(true));
+
+app.notFound((c) =>
+  renderError(new AwsError("UnknownOperationException", "Requests are POST / with an X-Amz-Target header."), c.get("requestId") ?? crypto.randomUUID()),
+);
 
 app.onError((error, c) => {
   const requestId = c.get("requestId") ?? crypto.randomUUID();

@@ -8,6 +8,8 @@ export interface Env {
   KMS_KEYS: string;
   /** JSON array of access keys (see README "Access keys"). A Worker secret; `.dev.vars` locally. */
   ACCESS_KEYS?: string;
+  /** "1" turns on the benchmark's no-op routes (bench/load.mjs); unset everywhere else. */
+  BENCH_NOOP?: string;
 }
 
 /** Who is calling and where: derived once per request by the auth step. */

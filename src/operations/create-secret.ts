@@ -1,7 +1,7 @@
 // CreateSecret: a new secret, optionally with its first version (AWSCURRENT) and tags.
 import { z } from "zod";
 import { INVALID_NAME, NAME_PATTERN, randomSuffix } from "../domain/secret-id";
-import { ClientRequestToken, Description, KmsKeyId, Name, SecretBinary, SecretString, SecretTypeName, Tags } from "../domain/schemas";
+import { Bool, ClientRequestToken, Description, KmsKeyId, Name, SecretBinary, SecretString, SecretTypeName, Tags } from "../domain/schemas";
 import { AwsError } from "../protocol/errors";
 import { defineOperation } from "./operation";
 import { requireToken, secretObject, secretValue, unwrap } from "./secrets";
@@ -16,9 +16,15 @@ export const createSecret = defineOperation({
     SecretString: SecretString.optional(),
     Tags: Tags.optional(),
     Type: SecretTypeName.optional(),
+    AddReplicaRegions: z.array(z.object({ Region: z.string().min(1).max(128), KmsKeyId: KmsKeyId.optional() })).min(1).optional(),
+    ForceOverwriteReplicaSecret: Bool.optional(),
   }),
   async handler(ctx, input) {
     if (!NAME_PATTERN.test(input.Name)) throw new AwsError("ValidationException", INVALID_NAME);
+    // Refused rather than ignored: a caller asking for replicas must not believe it has them.
+    if (input.AddReplicaRegions) {
+      throw new AwsError("InvalidRequestException", "Replication to other Regions is not supported by this service yet.");
+    }
     const value = secretValue(input);
     const versionId = value ? requireToken(input.ClientRequestToken) : undefined;
     const { accountId, region } = ctx.caller;

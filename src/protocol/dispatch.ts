@@ -3,7 +3,7 @@ import type { Context as HonoContext } from "hono";
 import type { AppEnv } from "../env";
 import { operations } from "../operations";
 import { AwsError } from "./errors";
-import { TooDeep, withoutNulls } from "./json";
+import { BadJson, normaliseBody } from "./json";
 import { toAwsError } from "./validation";
 
 export const MAX_BODY_BYTES = 1 << 20;
@@ -25,7 +25,13 @@ export async function dispatch(c: HonoContext<AppEnv>): Promise<object> {
 export async function readBody(request: Request): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const body = await request.text();
+  let body: string;
+  try {
+    body = await request.text();
+  } catch {
+    // The connection ended before the declared body did.
+    throw new AwsError("SerializationException", "The request body could not be read completely.");
+  }
   if (body.length > MAX_BODY_BYTES) throw tooLarge();
   return body;
 }
@@ -42,9 +48,9 @@ function parseBody(body: string): unknown {
     throw new AwsError("SerializationException", "The request body must be a JSON object.");
   }
   try {
-    return withoutNulls(json);
+    return normaliseBody(json);
   } catch (error) {
-    if (error instanceof TooDeep) throw new AwsError("SerializationException", "The request body is nested too deeply.");
+    if (error instanceof BadJson) throw new AwsError("SerializationException", error.message);
     throw error;
   }
 }

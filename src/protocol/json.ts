@@ -11,18 +11,30 @@ export function jsonResponse(body: unknown, status: number, headers: Record<stri
 }
 
 const MAX_DEPTH = 32;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
- * JSON null means "absent" in AWS's JSON protocol: removes it everywhere before validation.
- * Throws TooDeep for a body nested deeper than any Secrets Manager request can be.
+ * Readies a parsed body for validation: JSON null means "absent" in AWS's JSON protocol, so nulls are removed.
+ * Throws BadJson for text that is not valid Unicode (a lone surrogate would be silently altered in storage)
+ * and for nesting deeper than any Secrets Manager request can have.
  */
-export function withoutNulls(value: unknown, depth = 0): unknown {
+export function normaliseBody(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") {
+    if (LONE_SURROGATE.test(value)) throw new BadJson("The request contains a string that is not valid Unicode.");
+    return value;
+  }
   if (value === null || typeof value !== "object") return value;
-  if (depth > MAX_DEPTH) throw new TooDeep();
-  if (Array.isArray(value)) return value.map((v) => withoutNulls(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, member] of Object.entries(value)) if (member !== null) out[key] = withoutNulls(member, depth + 1);
-  return out;
+  if (depth > MAX_DEPTH) throw new BadJson("The request body is nested too deeply.");
+  if (Array.isArray(value)) return value.map((v) => normaliseBody(v, depth + 1));
+  // fromEntries defines own properties, so a member named "__proto__" stays an (unknown) member.
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, member]) => member !== null)
+      .map(([key, member]) => {
+        if (LONE_SURROGATE.test(key)) throw new BadJson("The request contains a string that is not valid Unicode.");
+        return [key, normaliseBody(member, depth + 1)];
+      }),
+  );
 }
 
-export class TooDeep extends Error {}
+export class BadJson extends Error {}

@@ -14,7 +14,11 @@ export function toAwsError(error: z.ZodError, input: unknown): AwsError {
   if (wrongType) {
     return new AwsError("SerializationException", `Unexpected value type at '${memberPath(wrongType.path)}'.`);
   }
-  const details = error.issues.map((issue) => {
+  // zod adds a safe-integer range issue beside the model's own range for huge numbers: AWS reports the model's.
+  const issues = error.issues.filter(
+    (issue, _, all) => !(isRange(issue) && issue.origin === "int" && all.some((other) => other !== issue && samePath(other.path, issue.path))),
+  );
+  const details = issues.map((issue) => {
     const value = valueAt(input, issue.path);
     // AWS leaves sensitive values out of the message entirely: "Value at 'secretString' failed to …".
     const shown = issue.path.some((p) => SENSITIVE.has(String(p))) ? "" : value === undefined ? " null" : ` '${render(value)}'`;
@@ -29,11 +33,11 @@ function constraint(issue: z.core.$ZodIssue): string {
     case "invalid_type":
       return "Member must not be null";
     case "too_small":
-      return issue.origin === "number"
+      return isNumeric(issue.origin)
         ? `Member must have value greater than or equal to ${issue.minimum}`
         : `Member must have length greater than or equal to ${issue.minimum}`;
     case "too_big":
-      return issue.origin === "number"
+      return isNumeric(issue.origin)
         ? `Member must have value less than or equal to ${issue.maximum}`
         : `Member must have length less than or equal to ${issue.maximum}`;
     case "invalid_format":
@@ -44,6 +48,10 @@ function constraint(issue: z.core.$ZodIssue): string {
       return issue.message;
   }
 }
+
+const isRange = (issue: z.core.$ZodIssue) => issue.code === "too_big" || issue.code === "too_small";
+const isNumeric = (origin: string) => origin === "number" || origin === "int" || origin === "bigint";
+const samePath = (a: readonly PropertyKey[], b: readonly PropertyKey[]) => a.length === b.length && a.every((p, i) => p === b[i]);
 
 /** AWS member paths: camelCase names, 1-based list indexes as `tags.1.member.key`. */
 export function memberPath(path: readonly PropertyKey[]): string {
