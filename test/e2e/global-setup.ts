@@ -1,5 +1,5 @@
-// Starts one local server for the e2e files that share it (sdk, cli) and provides its endpoint.
-// durability.test.ts starts its own server, since it stops and restarts it.
+// Starts one local server for the e2e files that share it (cross-client, hostile, fuzz, list) and provides its
+// endpoint. durability.test.ts and kill.test.ts start their own servers, since they stop, kill and restart them.
 import type { TestProject } from "vitest/node";
 import { freshStateDir, removeStateDir, startServer } from "./server";
 

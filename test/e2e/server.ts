@@ -18,8 +18,14 @@ export interface LocalServer {
   readonly stateDir: string;
   /** SIGTERM to the whole process group (start.mjs, wrangler, workerd), SIGKILL if it lingers. */
   stop(): Promise<void>;
+  /** SIGKILL to the whole process group at once: no shutdown of any kind, as in a crash or an OOM kill. */
+  kill(): Promise<void>;
+  /** Starts it again after stop() or kill(), on the same port and state directory. */
+  start(): Promise<void>;
   /** Stops the server and starts it again on the same port and state directory. */
   restart(): Promise<void>;
+  /** The last lines the current (or last) server process printed. */
+  log(): string[];
 }
 
 /** A fresh, empty state directory under the OS temp dir. */
@@ -36,10 +42,15 @@ export async function startServer(options: { stateDir: string; port?: number }):
     port,
     stateDir: options.stateDir,
     stop: () => running.stop(),
+    kill: () => running.kill(),
+    async start() {
+      running = await launch(port, options.stateDir);
+    },
     async restart() {
       await running.stop();
       running = await launch(port, options.stateDir);
     },
+    log: () => running.log(),
   };
 }
 
@@ -61,7 +72,7 @@ process.once("exit", () => {
   for (const pgid of live) signalGroup(pgid, "SIGKILL");
 });
 
-async function launch(port: number, stateDir: string): Promise<{ stop(): Promise<void> }> {
+async function launch(port: number, stateDir: string): Promise<{ stop(): Promise<void>; kill(): Promise<void>; log(): string[] }> {
   // detached: start.mjs leads a new process group, so one signal reaches wrangler and workerd too.
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
     cwd: ROOT,
@@ -85,12 +96,19 @@ async function launch(port: number, stateDir: string): Promise<{ stop(): Promise
     live.delete(pgid);
   };
 
+  const kill = async () => {
+    if (!live.has(pgid)) return;
+    signalGroup(pgid, "SIGKILL");
+    await groupGone(pgid, 10_000);
+    live.delete(pgid);
+  };
+
   const failure = await Promise.race([waitUntilAnswering(port), exited]);
   if (failure !== undefined) {
     await stop();
     throw new Error(`local server on port ${port} ${failure}; last output:\n${log().join("\n")}`);
   }
-  return { stop };
+  return { stop, kill, log };
 }
 
 /** Polls POST / until any HTTP answer; returns a reason string if the time limit passes first. */
