@@ -1,4 +1,5 @@
 // Bindings and per-request variables shared by the Worker and the Durable Object.
+import type { PolicyDocument } from "./authz";
 import type { SecretObject } from "./secret-object/secret-object";
 
 export interface Env {
@@ -18,6 +19,14 @@ export interface Caller {
   region: string;
   accessKeyId: string;
   principalArn: string;
+  /** The key's identity policy; undefined = full access to its own account (README "Authorization"). */
+  identityPolicy?: PolicyDocument;
+  /** aws:PrincipalTag/<key>. */
+  principalTags?: Record<string, string>;
+  /** aws:SourceIp: cf-connecting-ip, or 127.0.0.1 on the local server. */
+  sourceIp: string;
+  /** aws:SecureTransport: the request came over HTTPS. */
+  secureTransport: boolean;
 }
 
 export type AppEnv = { Bindings: Env; Variables: { requestId: string; caller: Caller; body: string } };

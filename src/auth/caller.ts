@@ -1,5 +1,6 @@
-// Who is calling and where: the access key that signed the request (verified in sigv4.ts) gives the account
-// and principal, its credential scope the region.
+// Who is calling and where: the access key that signed the request (verified in sigv4.ts) gives the account,
+// principal and identity policy, its credential scope the region, the connection the source address.
+import { type PolicyDocument, parsePolicy } from "../authz";
 import { AwsError } from "../protocol/errors";
 import type { Caller, Env } from "../env";
 import { verifySignature } from "./sigv4";
@@ -11,26 +12,46 @@ export interface AccessKey {
   accountId: string;
   principalArn?: string;
   sessionToken?: string;
+  /** An IAM identity policy (object or JSON text); absent = full access to the key's own account. */
   policy?: unknown;
+  /** aws:PrincipalTag/<key> values of the key's principal. */
+  principalTags?: Record<string, string>;
+  /** `policy`, parsed once when the configuration loads. */
+  identityPolicy?: PolicyDocument;
 }
 
 const parsed = new Map<string, Map<string, AccessKey>>();
 
-/** The configured access keys by id, parsed once per isolate. */
+/** The configured access keys by id, parsed once per isolate. A bad entry makes the whole configuration invalid. */
 export function accessKeys(env: Pick<Env, "ACCESS_KEYS">): Map<string, AccessKey> {
   const raw = env.ACCESS_KEYS ?? "[]";
   let keys = parsed.get(raw);
   if (!keys) {
-    const list = JSON.parse(raw) as AccessKey[];
-    for (const k of list) {
-      if (!k.accessKeyId || !k.secretAccessKey || !/^\d{12}$/.test(k.accountId)) {
-        throw new Error("ACCESS_KEYS: every key needs accessKeyId, secretAccessKey and a 12-digit accountId");
-      }
-    }
+    const list = (JSON.parse(raw) as AccessKey[]).map(configuredKey);
     keys = new Map(list.map((k) => [k.accessKeyId, k]));
     parsed.set(raw, keys);
   }
   return keys;
+}
+
+/**
+ * Checks one entry and parses its policy. Throws a plain Error (the Worker answers InternalServiceError and logs
+ * it), never accepting a key whose policy it cannot enforce exactly.
+ */
+function configuredKey(k: AccessKey): AccessKey {
+  if (!k.accessKeyId || !k.secretAccessKey || !/^\d{12}$/.test(k.accountId)) {
+    throw new Error("ACCESS_KEYS: every key needs accessKeyId, secretAccessKey and a 12-digit accountId");
+  }
+  const tags = k.principalTags;
+  if (tags !== undefined && (typeof tags !== "object" || tags === null || Array.isArray(tags) || !Object.values(tags).every((v) => typeof v === "string"))) {
+    throw new Error(`ACCESS_KEYS: principalTags of key ${k.accessKeyId} must be an object of string values`);
+  }
+  if (k.policy === undefined) return k;
+  const policy = parsePolicy(k.policy, "identity");
+  if (!policy.ok) {
+    throw new Error(`ACCESS_KEYS: the policy of key ${k.accessKeyId} is not a valid identity policy: ${policy.problems.map((p) => p.detail).join(" ")}`);
+  }
+  return { ...k, identityPolicy: policy.policy };
 }
 
 /** Verifies the request's signature and returns its caller; failures are logged without key or signature. */
@@ -42,6 +63,11 @@ export async function authenticate(request: Request, body: string, env: Env, req
       region,
       accessKeyId: key.accessKeyId,
       principalArn: key.principalArn ?? `arn:aws:iam::${key.accountId}:root`,
+      identityPolicy: key.identityPolicy,
+      principalTags: key.principalTags,
+      // Cloudflare sets cf-connecting-ip on every request it routes; only the local server has none.
+      sourceIp: request.headers.get("cf-connecting-ip") ?? "127.0.0.1",
+      secureTransport: new URL(request.url).protocol === "https:",
     };
   } catch (error) {
     if (error instanceof AwsError) {

@@ -18,6 +18,8 @@ export const Bool = z.boolean();
 export const NextToken = text(1, 4096);
 export const MaxResults = z.number().int().min(1).max(100);
 export const RecoveryWindowInDays = z.number().int();
+/** NonEmptyResourcePolicyType. */
+export const ResourcePolicy = text(1, 20480);
 
 /** SecretBinary travels base64-encoded; validated as bytes (1..65536) after decoding. */
 export const SecretBinary = z

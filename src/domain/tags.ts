@@ -14,3 +14,8 @@ export function tagRuleViolation(keys: Iterable<string>): DomainError | undefine
   }
   return undefined;
 }
+
+/** One tag per key, the last value given winning, in first-seen key order. */
+export function dedupeTags<T extends { Key: string }>(tags: readonly T[]): T[] {
+  return [...new Map(tags.map((t) => [t.Key, t])).values()];
+}

@@ -1,14 +1,15 @@
 // BatchGetSecretValue: the AWSCURRENT values of up to 20 secrets, named in SecretIdList or found by Filters in the
 // D1 index, read from their Durable Objects concurrently. A secret that fails goes into Errors; the call succeeds.
+// Permissions (API docs): BatchGetSecretValue for the call, ListSecrets with Filters, GetSecretValue per secret.
 import { z } from "zod";
 import { toBase64 } from "../crypto/base64";
 import { NextToken, SecretId } from "../domain/schemas";
 import { AwsError, MARKED_FOR_DELETION, SECRET_NOT_FOUND } from "../protocol/errors";
 import { seconds } from "../protocol/json";
 import type { ValueView } from "../secret-object/types";
-import { Filters, filtersOf, findSecrets } from "./list-secrets";
+import { Filters, filtersOf, findSecrets, listable } from "./list-secrets";
 import { type Context, defineOperation } from "./operation";
-import { locate } from "./secrets";
+import { deniedWithoutResource, locate } from "./secrets";
 
 const decoder = new TextDecoder();
 
@@ -33,9 +34,12 @@ export const batchGetSecretValue = defineOperation({
     if (input.MaxResults !== undefined && input.Filters === undefined) {
       throw new AwsError("InvalidParameterException", "'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided.");
     }
+    const denied = deniedWithoutResource(ctx, "BatchGetSecretValue");
+    if (denied) throw denied;
     let ids = input.SecretIdList;
     let nextToken: string | undefined;
     if (input.Filters !== undefined) {
+      const visible = listable(ctx);
       const query = {
         accountId: ctx.caller.accountId,
         region: ctx.caller.region,
@@ -45,7 +49,7 @@ export const batchGetSecretValue = defineOperation({
         includePlannedDeletion: false,
       };
       const page = await findSecrets(ctx, "BatchGetSecretValue", query, input.MaxResults ?? 20, input.NextToken);
-      ids = page.secrets.map((s) => s.arn);
+      ids = page.secrets.filter(visible).map((s) => s.arn);
       nextToken = page.nextToken;
     }
 
@@ -63,8 +67,8 @@ export const batchGetSecretValue = defineOperation({
 /** One secret's AWSCURRENT value through the same object call as GetSecretValue, or the error it would answer. */
 async function currentValue(ctx: Context, secretId: string): Promise<ValueView | ApiError> {
   try {
-    const { secret, target } = locate(ctx, secretId, "GetSecretValue");
-    const result = await secret.getValue(target);
+    const { secret, target, auth } = locate(ctx, secretId, "GetSecretValue");
+    const result = await secret.getValue(auth, target);
     if (result.ok) return result.value;
     return { SecretId: secretId, ErrorCode: result.error.code, Message: result.error.message };
   } catch (error) {

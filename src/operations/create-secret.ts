@@ -1,10 +1,10 @@
 // CreateSecret: a new secret, optionally with its first version (AWSCURRENT) and tags.
 import { z } from "zod";
-import { INVALID_NAME, NAME_PATTERN, randomSuffix } from "../domain/secret-id";
+import { INVALID_NAME, NAME_PATTERN, buildArn, randomSuffix } from "../domain/secret-id";
 import { Bool, ClientRequestToken, Description, KmsKeyId, Name, SecretBinary, SecretString, SecretTypeName, Tags } from "../domain/schemas";
 import { AwsError } from "../protocol/errors";
 import { defineOperation } from "./operation";
-import { requireToken, secretObject, secretValue, unwrap } from "./secrets";
+import { authFor, requireToken, secretObject, secretValue, unwrap } from "./secrets";
 
 export const createSecret = defineOperation({
   input: z.object({
@@ -28,11 +28,16 @@ export const createSecret = defineOperation({
     const value = secretValue(input);
     const versionId = value ? requireToken(input.ClientRequestToken) : undefined;
     const { accountId, region } = ctx.caller;
-    const result = await secretObject(ctx, { accountId, region, name: input.Name }).create({
+    const suffix = randomSuffix();
+    const requestTags = input.Tags && Object.fromEntries(input.Tags.map((t) => [t.Key, t.Value]));
+    const request = { name: input.Name, description: input.Description, kmsKeyId: input.KmsKeyId, requestTags, tagKeys: input.Tags?.map((t) => t.Key) };
+    // AWS names the new secret's ARN when it refuses a CreateSecret.
+    const auth = authFor(ctx, "CreateSecret", buildArn(region, accountId, input.Name, suffix), request);
+    const result = await secretObject(ctx, { accountId, region, name: input.Name }).create(auth, {
       accountId,
       region,
       name: input.Name,
-      suffix: randomSuffix(),
+      suffix,
       versionId,
       value,
       description: input.Description,

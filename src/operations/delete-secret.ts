@@ -12,7 +12,11 @@ export const deleteSecret = defineOperation({
   input: z.object({ SecretId, RecoveryWindowInDays: RecoveryWindowInDays.optional(), ForceDeleteWithoutRecovery: Bool.optional() }),
   async handler(ctx, input) {
     const force = input.ForceDeleteWithoutRecovery ?? false;
-    const { secret, target, ref } = locate(ctx, input.SecretId, "DeleteSecret");
+    const extra = {
+      "secretsmanager:RecoveryWindowInDays": input.RecoveryWindowInDays === undefined ? undefined : String(input.RecoveryWindowInDays),
+      "secretsmanager:ForceDeleteWithoutRecovery": input.ForceDeleteWithoutRecovery === undefined ? undefined : String(input.ForceDeleteWithoutRecovery),
+    };
+    const { secret, target, ref, auth } = locate(ctx, input.SecretId, "DeleteSecret", { extra });
     if (force && input.RecoveryWindowInDays !== undefined) {
       throw new AwsError("InvalidParameterException", "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
     }
@@ -20,7 +24,7 @@ export const deleteSecret = defineOperation({
     if (window !== undefined && (window < 7 || window > 30)) {
       throw new AwsError("InvalidParameterException", "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).");
     }
-    const result = await secret.scheduleDeletion(target, window, force);
+    const result = await secret.scheduleDeletion(auth, target, window, force);
     // AWS answers a forced delete of a secret that does not exist as if it existed (DeleteSecret docs).
     if (!result.ok && force && result.error.code === "ResourceNotFoundException") {
       const arn = input.SecretId.startsWith("arn:") ? input.SecretId : buildArn(ref.region, ref.accountId, ref.name, randomSuffix());

@@ -8,8 +8,8 @@ import { locate, unwrap } from "./secrets";
 export const describeSecret = defineOperation({
   input: z.object({ SecretId }),
   async handler(ctx, input) {
-    const { secret, target } = locate(ctx, input.SecretId, "DescribeSecret");
-    const s = unwrap(await secret.describe(target));
+    const { secret, target, auth } = locate(ctx, input.SecretId, "DescribeSecret");
+    const s = unwrap(await secret.describe(auth, target));
     return {
       ARN: s.arn,
       Name: s.name,

@@ -5,6 +5,7 @@ import { generatePassword } from "../domain/password";
 import { Bool } from "../domain/schemas";
 import { AwsError } from "../protocol/errors";
 import { defineOperation } from "./operation";
+import { deniedWithoutResource } from "./secrets";
 
 export const getRandomPassword = defineOperation({
   input: z.object({
@@ -17,7 +18,9 @@ export const getRandomPassword = defineOperation({
     IncludeSpace: Bool.default(false),
     RequireEachIncludedType: Bool.default(true),
   }),
-  handler: async (_ctx, input) => {
+  handler: async (ctx, input) => {
+    const denied = deniedWithoutResource(ctx, "GetRandomPassword");
+    if (denied) throw denied;
     const result = generatePassword({
       length: input.PasswordLength,
       excludeCharacters: input.ExcludeCharacters,

@@ -11,8 +11,9 @@ const decoder = new TextDecoder();
 export const getSecretValue = defineOperation({
   input: z.object({ SecretId, VersionId: VersionId.optional(), VersionStage: VersionStage.optional() }),
   async handler(ctx, input) {
-    const { secret, target } = locate(ctx, input.SecretId, "GetSecretValue");
-    const v = unwrap(await secret.getValue(target, input.VersionId, input.VersionStage));
+    const request = { versionId: input.VersionId, versionStage: input.VersionStage };
+    const { secret, target, auth } = locate(ctx, input.SecretId, "GetSecretValue", request);
+    const v = unwrap(await secret.getValue(auth, target, input.VersionId, input.VersionStage));
     return {
       ARN: v.arn,
       Name: v.name,

@@ -1,33 +1,41 @@
 // The registry: the only list of supported operations, keyed by AWS operation name.
 import { batchGetSecretValue } from "./batch-get-secret-value";
 import { createSecret } from "./create-secret";
+import { deleteResourcePolicy } from "./delete-resource-policy";
 import { deleteSecret } from "./delete-secret";
 import { describeSecret } from "./describe-secret";
 import { getRandomPassword } from "./get-random-password";
+import { getResourcePolicy } from "./get-resource-policy";
 import { getSecretValue } from "./get-secret-value";
 import { listSecretVersionIds } from "./list-secret-version-ids";
 import { listSecrets } from "./list-secrets";
 import type { AnyOperation } from "./operation";
+import { putResourcePolicy } from "./put-resource-policy";
 import { putSecretValue } from "./put-secret-value";
 import { restoreSecret } from "./restore-secret";
 import { tagResource } from "./tag-resource";
 import { untagResource } from "./untag-resource";
 import { updateSecret } from "./update-secret";
 import { updateSecretVersionStage } from "./update-secret-version-stage";
+import { validateResourcePolicyOperation } from "./validate-resource-policy";
 
 export const operations = {
   BatchGetSecretValue: batchGetSecretValue,
   CreateSecret: createSecret,
+  DeleteResourcePolicy: deleteResourcePolicy,
   DeleteSecret: deleteSecret,
   DescribeSecret: describeSecret,
   GetRandomPassword: getRandomPassword,
+  GetResourcePolicy: getResourcePolicy,
   GetSecretValue: getSecretValue,
   ListSecrets: listSecrets,
   ListSecretVersionIds: listSecretVersionIds,
+  PutResourcePolicy: putResourcePolicy,
   PutSecretValue: putSecretValue,
   RestoreSecret: restoreSecret,
   TagResource: tagResource,
   UntagResource: untagResource,
   UpdateSecret: updateSecret,
   UpdateSecretVersionStage: updateSecretVersionStage,
+  ValidateResourcePolicy: validateResourcePolicyOperation,
 } satisfies Record<string, AnyOperation>;

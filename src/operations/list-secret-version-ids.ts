@@ -12,7 +12,7 @@ import { locate, unwrap } from "./secrets";
 export const listSecretVersionIds = defineOperation({
   input: z.object({ SecretId, MaxResults: MaxResults.optional(), NextToken: NextToken.optional(), IncludeDeprecated: Bool.optional() }),
   async handler(ctx, input) {
-    const { secret, target, ref } = locate(ctx, input.SecretId, "ListSecretVersionIds");
+    const { secret, target, ref, auth } = locate(ctx, input.SecretId, "ListSecretVersionIds");
     const ring = keyRing(ctx.env.KMS_KEYS);
     // Tokens are bound to the secret and the deprecated filter, so one cannot be replayed against another listing.
     const binding = `ListSecretVersionIds\n${objectName(ref)}\n${input.IncludeDeprecated === true}`;
@@ -20,7 +20,7 @@ export const listSecretVersionIds = defineOperation({
     if (input.NextToken !== undefined && !(Number.isSafeInteger(before) && (before as number) > 0)) {
       throw new AwsError("InvalidNextTokenException", "The NextToken value is invalid.");
     }
-    const page = unwrap(await secret.listVersions(target, input.IncludeDeprecated ?? false, input.MaxResults, before as number | undefined));
+    const page = unwrap(await secret.listVersions(auth, target, input.IncludeDeprecated ?? false, input.MaxResults, before as number | undefined));
     return {
       ARN: page.arn,
       Name: page.name,

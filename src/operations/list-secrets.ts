@@ -8,7 +8,9 @@ import { FILTER_KEYS, type Filter } from "../index-db/filters";
 import { type ListQuery, type ListedSecret, type Position, type SortBy, StatementTooLong, listPage } from "../index-db/list-query";
 import { AwsError } from "../protocol/errors";
 import { seconds } from "../protocol/json";
+import { accessDenied, decide, judge, mayEverAllow } from "../secret-object/authorize";
 import { type Context, defineOperation } from "./operation";
+import { authFor } from "./secrets";
 
 /** FilterValueStringType, with the model's pattern verbatim (AWS quotes it in the validation message). */
 const FilterValue = z.string().max(512).regex(/^\!?[a-zA-Z0-9 :_@\/\+\=\.\-\!]*$/);
@@ -26,6 +28,7 @@ export const listSecrets = defineOperation({
     SortBy: z.enum(["created-date", "last-accessed-date", "last-changed-date", "name"]).optional(),
   }),
   async handler(ctx, input) {
+    const visible = listable(ctx);
     const query: ListQuery = {
       accountId: ctx.caller.accountId,
       region: ctx.caller.region,
@@ -35,7 +38,7 @@ export const listSecrets = defineOperation({
       includePlannedDeletion: input.IncludePlannedDeletion ?? false,
     };
     const page = await findSecrets(ctx, "ListSecrets", query, input.MaxResults ?? 100, input.NextToken);
-    return { SecretList: page.secrets.map(listEntry), NextToken: page.nextToken };
+    return { SecretList: page.secrets.filter(visible).map(listEntry), NextToken: page.nextToken };
   },
 });
 
@@ -46,6 +49,23 @@ export function filtersOf(filters: z.output<typeof Filters> | undefined): Filter
     if (Values === undefined) throw new AwsError("InvalidParameterException", `Invalid filter values for key: ${Key}`);
     return { key: Key, values: Values };
   });
+}
+
+/**
+ * Which index rows the caller may see in a listing (ListSecrets, BatchGetSecretValue with Filters). A key without a
+ * policy sees all. A policy that denies secretsmanager:ListSecrets on `*`, or has no Allow naming it at all, refuses
+ * the call as AWS does. Otherwise each row is judged with its ARN and tags from the index (the identity policy only:
+ * resource policies are not indexed), and rows it may not list are left out, so a page can hold fewer than
+ * MaxResults; NextToken still continues after the last row read.
+ */
+export function listable(ctx: Context): (s: ListedSecret) => boolean {
+  if (ctx.caller.identityPolicy === undefined) return () => true;
+  const auth = authFor(ctx, "ListSecrets", "*");
+  const call = decide(auth, { arn: "*" });
+  if (call.decision === "ExplicitDeny" || (call.decision === "ImplicitDeny" && !mayEverAllow(ctx.caller.identityPolicy, auth.action))) {
+    throw AwsError.from(accessDenied(auth, call));
+  }
+  return (s) => judge(auth, { arn: s.arn, tags: s.tags }) === undefined;
 }
 
 /**

@@ -15,11 +15,11 @@ export const putSecretValue = defineOperation({
     RotationToken: z.string().min(36).max(256).regex(/^[a-zA-Z0-9-]+$/).optional(),
   }),
   async handler(ctx, input) {
-    const { secret, target } = locate(ctx, input.SecretId, "PutSecretValue");
+    const { secret, target, auth } = locate(ctx, input.SecretId, "PutSecretValue");
     const value = secretValue(input);
     if (!value) throw new AwsError("InvalidRequestException", "You must provide either SecretString or SecretBinary.");
     const versionId = requireToken(input.ClientRequestToken);
-    const put = unwrap(await secret.putValue(target, versionId, value, input.VersionStages));
+    const put = unwrap(await secret.putValue(auth, target, versionId, value, input.VersionStages));
     return { ARN: put.arn, Name: put.name, VersionId: put.versionId, VersionStages: put.versionStages };
   },
 });

@@ -7,8 +7,8 @@ import { locate, unwrap } from "./secrets";
 export const restoreSecret = defineOperation({
   input: z.object({ SecretId }),
   async handler(ctx, input) {
-    const { secret, target } = locate(ctx, input.SecretId, "RestoreSecret");
-    const restored = unwrap(await secret.restore(target));
+    const { secret, target, auth } = locate(ctx, input.SecretId, "RestoreSecret");
+    const restored = unwrap(await secret.restore(auth, target));
     return { ARN: restored.arn, Name: restored.name };
   },
 });

@@ -1,9 +1,10 @@
-// What operations share: finding a secret's Durable Object from a SecretId, reading a request's value,
-// and turning a Result from the object into a response or an AwsError.
+// What operations share: finding a secret's Durable Object from a SecretId, the authorization facts sent with each
+// call, reading a request's value, and turning a Result from the object into a response or an AwsError.
 import { INVALID_NAME, type SecretRef, isValidSecretId, objectName, parseSecretId } from "../domain/secret-id";
 import { locationHint } from "../domain/regions";
 import type { Result } from "../domain/result";
 import { AwsError, SECRET_NOT_FOUND } from "../protocol/errors";
+import { type Auth, type RequestKeys, absentArn, judge } from "../secret-object/authorize";
 import type { SecretValue, Target } from "../secret-object/types";
 import type { Context } from "./operation";
 
@@ -12,20 +13,48 @@ export function secretObject(ctx: Context, ref: SecretRef) {
   return SECRETS.get(SECRETS.idFromName(objectName(ref)), { locationHint: locationHint(ref.region) });
 }
 
-/** Resolves a SecretId (name, full ARN or partial ARN) to its object and the incarnation it names. */
-export function locate(ctx: Context, secretId: string, action: string) {
+/** The authorization facts of this request for `operation` (secret-object/authorize.ts); denials name `named`. */
+export function authFor(ctx: Context, operation: string, named: string, request?: RequestKeys): Auth {
+  const c = ctx.caller;
+  return {
+    principal: { arn: c.principalArn, accountId: c.accountId },
+    identityPolicy: c.identityPolicy,
+    principalTags: c.principalTags,
+    sourceIp: c.sourceIp,
+    secureTransport: c.secureTransport,
+    requestedRegion: c.region,
+    now: ctx.now,
+    action: `secretsmanager:${operation}`,
+    named,
+    request,
+  };
+}
+
+/**
+ * Authorizes an operation that names no secret (ListSecrets, BatchGetSecretValue, GetRandomPassword, …) against
+ * resource `*` with the identity policy: the AwsError to throw when denied, else undefined.
+ */
+export function deniedWithoutResource(ctx: Context, operation: string): AwsError | undefined {
+  const denied = judge(authFor(ctx, operation, "*"), { arn: "*" });
+  return denied && AwsError.from(denied);
+}
+
+/**
+ * Resolves a SecretId (name, full ARN or partial ARN) to its object, the incarnation it names and the
+ * authorization facts the object judges. Another account's ARN routes to that account's object, whose
+ * resource policy must then allow the caller as well (IAM's cross-account rule).
+ */
+export function locate(ctx: Context, secretId: string, operation: string, request?: RequestKeys) {
   if (!isValidSecretId(secretId)) throw new AwsError("ValidationException", INVALID_NAME);
   const ref = parseSecretId(secretId, ctx.caller);
-  if (ref.accountId !== ctx.caller.accountId) {
-    // Until resource policies exist, no secret is shared across accounts (IAM's default deny).
-    throw new AwsError(
-      "AccessDeniedException",
-      `User: ${ctx.caller.principalArn} is not authorized to perform: secretsmanager:${action} on resource: ${secretId} because no resource-based policy allows the secretsmanager:${action} action`,
-    );
+  const target: Target = { suffix: ref.suffix, arn: absentArn(ref.region, ref.accountId, ref.name, ref.suffix) };
+  const auth = authFor(ctx, operation, secretId, request);
+  if (ref.region !== ctx.caller.region) {
+    // Each region is its own namespace, so nothing there is reachable; IAM is still asked first, as for any secret.
+    const denied = judge(auth, { arn: target.arn });
+    throw denied ? AwsError.from(denied) : new AwsError("ResourceNotFoundException", SECRET_NOT_FOUND);
   }
-  if (ref.region !== ctx.caller.region) throw new AwsError("ResourceNotFoundException", SECRET_NOT_FOUND);
-  const target: Target = ref.suffix === undefined ? {} : { suffix: ref.suffix };
-  return { ref, target, secret: secretObject(ctx, ref) };
+  return { ref, target, auth, secret: secretObject(ctx, ref) };
 }
 
 export function unwrap<T>(result: Result<T>): T {

@@ -7,8 +7,9 @@ import { locate, unwrap } from "./secrets";
 export const tagResource = defineOperation({
   input: z.object({ SecretId, Tags }),
   async handler(ctx, input) {
-    const { secret, target } = locate(ctx, input.SecretId, "TagResource");
-    unwrap(await secret.tag(target, input.Tags));
+    const requestTags = Object.fromEntries(input.Tags.map((t) => [t.Key, t.Value]));
+    const { secret, target, auth } = locate(ctx, input.SecretId, "TagResource", { requestTags, tagKeys: input.Tags.map((t) => t.Key) });
+    unwrap(await secret.tag(auth, target, input.Tags));
     return {};
   },
 });

@@ -7,8 +7,8 @@ import { locate, unwrap } from "./secrets";
 export const untagResource = defineOperation({
   input: z.object({ SecretId, TagKeys }),
   async handler(ctx, input) {
-    const { secret, target } = locate(ctx, input.SecretId, "UntagResource");
-    unwrap(await secret.untag(target, input.TagKeys));
+    const { secret, target, auth } = locate(ctx, input.SecretId, "UntagResource", { tagKeys: input.TagKeys });
+    unwrap(await secret.untag(auth, target, input.TagKeys));
     return {};
   },
 });

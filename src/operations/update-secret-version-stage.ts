@@ -12,8 +12,8 @@ export const updateSecretVersionStage = defineOperation({
     MoveToVersionId: VersionId.optional(),
   }),
   async handler(ctx, input) {
-    const { secret, target } = locate(ctx, input.SecretId, "UpdateSecretVersionStage");
-    const moved = unwrap(await secret.updateStage(target, input.VersionStage, input.RemoveFromVersionId, input.MoveToVersionId));
+    const { secret, target, auth } = locate(ctx, input.SecretId, "UpdateSecretVersionStage", { versionStage: input.VersionStage });
+    const moved = unwrap(await secret.updateStage(auth, target, input.VersionStage, input.RemoveFromVersionId, input.MoveToVersionId));
     return { ARN: moved.arn, Name: moved.name };
   },
 });

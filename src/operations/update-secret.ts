@@ -15,11 +15,12 @@ export const updateSecret = defineOperation({
     Type: SecretTypeName.optional(),
   }),
   async handler(ctx, input) {
-    const { secret, target } = locate(ctx, input.SecretId, "UpdateSecret");
+    const request = { description: input.Description, kmsKeyId: input.KmsKeyId };
+    const { secret, target, auth } = locate(ctx, input.SecretId, "UpdateSecret", request);
     const value = secretValue(input);
     const versionId = value ? requireToken(input.ClientRequestToken) : undefined;
     const updated = unwrap(
-      await secret.update(target, {
+      await secret.update(auth, target, {
         versionId,
         value,
         description: input.Description,

@@ -24,3 +24,7 @@ export const encryptionFailure = (): DomainError => ({
   message:
     "Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state.",
 });
+
+/** E60: recorded for cross-account GetSecretValue and PutSecretValue of a secret under the default key. */
+export const CROSS_ACCOUNT_DEFAULT_KEY =
+  "You can't access a secret from a different AWS account if you encrypt the secret with the default KMS service key.";

@@ -1,12 +1,15 @@
 // The object's side of the D1 index: snapshots queued in the outbox (committed with each mutation), drained to
 // D1 in order, retried from the alarm with backoff. The alarm derives from rows: the deletion deadline, or a
 // retry while the outbox is not empty.
-import { type IndexEntry, type IndexRow, applyIndexEntries } from "../index-db/secrets-index";
+import { type IndexEntry, type IndexRow, applyIndexEntries, snapshotState } from "../index-db/secrets-index";
 import type { SecretRow, Store } from "./store";
 import { indexRow } from "./views";
 
 const RETRY_MS = 5_000;
 const MAX_RETRY_MS = 300_000;
+
+/** What repair found: the row agreed, updates were still queued (now re-applied), or the row was repaired. */
+export type IndexRepair = "in-sync" | "pending" | "repaired";
 
 export class IndexOutbox {
   private draining: Promise<void> | undefined;
@@ -46,6 +49,28 @@ export class IndexOutbox {
   flush(): Promise<void> {
     this.draining ??= this.drain().finally(() => (this.draining = undefined));
     return this.draining;
+  }
+
+  /**
+   * The cron sweeper's check of one index row (its ARN and snapshotState) against the object, the truth:
+   * re-applies index updates still queued, else re-sends the current snapshot (forced past the revision guard)
+   * when the row disagrees with it, or removes the row when it is not the object's current incarnation.
+   */
+  async repair(indexed: { arn: string; state: string }): Promise<IndexRepair> {
+    if (this.pending() > 0) {
+      await this.flush();
+      return "pending";
+    }
+    const s = this.store.secret();
+    const current = s?.arn === indexed.arn ? s : undefined;
+    if (current && snapshotState(this.snapshot(current)) === indexed.state) return "in-sync";
+    this.storage.transactionSync(() => {
+      if (current) this.enqueue({ op: "upsert", row: this.snapshot(current), force: true });
+      else this.enqueue({ op: "delete", arn: indexed.arn });
+    });
+    this.afterCommit();
+    await this.flush();
+    return "repaired";
   }
 
   private async drain(): Promise<void> {

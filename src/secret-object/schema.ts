@@ -49,6 +49,11 @@ const migrations: { id: number; sql: string }[] = [
       CREATE TABLE schema_version (id INTEGER NOT NULL);
     `,
   },
+  {
+    // The secret's resource policy, as the caller sent it (GetResourcePolicy returns it verbatim); null = none.
+    id: 2,
+    sql: "ALTER TABLE secret ADD COLUMN resource_policy TEXT;",
+  },
 ];
 
 /** Applies the migrations this object has not yet run. Call inside blockConcurrencyWhile. */

@@ -18,6 +18,8 @@ export interface SecretRow {
   deletionAt: number | null;
   tagsSet: boolean;
   revision: number;
+  /** The resource policy as sent to PutResourcePolicy; null = none. Not part of the index. */
+  resourcePolicy: string | null;
 }
 
 export interface VersionRow {
@@ -46,7 +48,7 @@ export class Store {
     return row && toSecret(row);
   }
 
-  insertSecret(s: SecretRow): void {
+  insertSecret(s: Omit<SecretRow, "resourcePolicy">): void {
     this.sql.exec(
       `INSERT INTO secret (id, account_id, region, name, arn, description, kms_key_id, type, created_at, last_changed_at,
         last_accessed_day, deleted_at, deletion_at, tags_set, revision) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -56,8 +58,8 @@ export class Store {
   }
 
   /** Updates the given columns of the secret row and bumps its revision (the index's staleness guard). */
-  updateSecret(changes: Partial<Omit<SecretRow, "revision">>): void {
-    const columns: Record<keyof Omit<SecretRow, "revision">, string> = {
+  updateSecret(changes: Partial<Omit<SecretRow, "revision" | "resourcePolicy">>): void {
+    const columns: Record<keyof Omit<SecretRow, "revision" | "resourcePolicy">, string> = {
       accountId: "account_id", region: "region", name: "name", arn: "arn", description: "description",
       kmsKeyId: "kms_key_id", type: "type", createdAt: "created_at", lastChangedAt: "last_changed_at",
       lastAccessedDay: "last_accessed_day", deletedAt: "deleted_at", deletionAt: "deletion_at", tagsSet: "tags_set",
@@ -66,6 +68,11 @@ export class Store {
     const sets = entries.map(([key]) => `${columns[key]} = ?`);
     const values = entries.map(([, value]) => (typeof value === "boolean" ? (value ? 1 : 0) : (value as SqlStorageValue)));
     this.sql.exec(`UPDATE secret SET ${[...sets, "revision = revision + 1"].join(", ")} WHERE id = 1`, ...values);
+  }
+
+  /** Sets or clears the resource policy. The index holds no policy, so the revision stays. */
+  setResourcePolicy(text: string | null): void {
+    this.sql.exec("UPDATE secret SET resource_policy = ? WHERE id = 1", text);
   }
 
   versions(): VersionRow[] {
@@ -181,6 +188,7 @@ function toSecret(r: Row): SecretRow {
     deletionAt: r.deletion_at as number | null,
     tagsSet: r.tags_set === 1,
     revision: r.revision as number,
+    resourcePolicy: (r.resource_policy as string | null) ?? null,
   };
 }
 

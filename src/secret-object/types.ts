@@ -6,9 +6,12 @@ export interface SecretValue {
   bytes: Uint8Array;
 }
 
-/** Which incarnation the caller means: the ARN suffix when it gave a full ARN. */
+/** Which secret the caller means. */
 export interface Target {
+  /** The ARN suffix, when the caller gave a full ARN: only that incarnation matches. */
   suffix?: string;
+  /** The ARN judged when no secret matches: the full ARN given, or the name with `-??????` (authorize.ts absentArn). */
+  arn: string;
 }
 
 export interface CreateInput {
@@ -69,4 +72,14 @@ export interface VersionPage extends Identity {
 
 export interface DeletionResult extends Identity {
   deletionDate: number;
+}
+
+export interface PolicyView extends Identity {
+  /** The policy text as it was sent; absent when the secret has none. */
+  resourcePolicy?: string;
+}
+
+export interface PolicyValidation {
+  passed: boolean;
+  errors: { checkName: string; errorMessage: string }[];
 }

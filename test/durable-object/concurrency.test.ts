@@ -1,19 +1,8 @@
 // Concurrent writes to one secret: the Durable Object serialises them, so no version is lost, exactly one
 // version is AWSCURRENT (the last committed) and AWSPREVIOUS is the one committed just before it.
-import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { storedVersionIds, uniqueName } from "../support/fixtures";
 import { errorOf, sm, token } from "../support/sm";
-
-const uniqueName = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
-const stubOf = (name: string) => env.SECRETS.get(env.SECRETS.idFromName(`111122223333/us-east-1/${name}`));
-
-/** Version ids in commit order, read from the object's own table. */
-async function committedOrder(name: string): Promise<string[]> {
-  return runInDurableObject(stubOf(name), (_instance, state) =>
-    state.storage.sql.exec("SELECT version_id FROM versions ORDER BY seq").toArray().map((r) => r.version_id as string),
-  );
-}
 
 describe("concurrent PutSecretValue on one secret", () => {
   it("50 concurrent PutSecretValue calls each create a version; none is lost", async () => {
@@ -35,7 +24,7 @@ describe("concurrent PutSecretValue on one secret", () => {
     expect(new Set(ids)).toEqual(new Set([first.body.VersionId, ...tokens]));
 
     // Exactly one AWSCURRENT and one AWSPREVIOUS, on the last two versions committed.
-    const order = await committedOrder(name);
+    const order = await storedVersionIds(name);
     expect(order).toHaveLength(51);
     expect(order[0]).toBe(first.body.VersionId);
     const withLabel = (label: string) => listed.body.Versions.filter((v: { VersionStages?: string[] }) => v.VersionStages?.includes(label));
@@ -75,7 +64,7 @@ describe("concurrent PutSecretValue on one secret", () => {
       expect(put.body.VersionId).toBe(retried);
       expect(put.body.VersionStages).toEqual(["AWSCURRENT"]);
     }
-    expect(await committedOrder(name)).toHaveLength(2);
+    expect(await storedVersionIds(name)).toHaveLength(2);
   });
 
   it("concurrent PutSecretValue with one token and different values: one wins, the rest get ResourceExistsException", async () => {
@@ -94,7 +83,7 @@ describe("concurrent PutSecretValue on one secret", () => {
         message: `You can't use ClientRequestToken ${clash} because that value is already in use for a version of secret ${created.body.ARN}.`,
       });
     }
-    expect(await committedOrder(name)).toHaveLength(2);
+    expect(await storedVersionIds(name)).toHaveLength(2);
     const stored = await sm("GetSecretValue", { SecretId: name, VersionId: clash });
     expect(puts.indexOf(won[0]!)).toBe(Number(String(stored.body.SecretString).slice("value-".length)));
   });

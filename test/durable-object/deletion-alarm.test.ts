@@ -5,18 +5,16 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { sweep } from "../../src/scheduled";
+import { createUniqueSecret, readIndexRow, secretStub, sleep, waitForIndexRow } from "../support/fixtures";
 import { errorOf, sm, token } from "../support/sm";
 
 const DAY = 86_400_000;
-const uniqueName = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
-const stubOf = (name: string) => env.SECRETS.get(env.SECRETS.idFromName(`111122223333/us-east-1/${name}`));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const NOT_FOUND = { code: "ResourceNotFoundException", message: "Secrets Manager can't find the specified secret." };
 
 /** The object's alarm and deletion deadline, read together. */
 async function alarmAndDeadline(name: string): Promise<{ alarm: number | null; deadline: number | null }> {
-  return runInDurableObject(stubOf(name), async (_instance, state) => {
+  return runInDurableObject(secretStub(name), async (_instance, state) => {
     const row = state.storage.sql.exec("SELECT deletion_at FROM secret").toArray()[0];
     return { alarm: await state.storage.getAlarm(), deadline: (row?.deletion_at as number | null | undefined) ?? null };
   });
@@ -32,39 +30,19 @@ async function settled(name: string, until: (s: { alarm: number | null; deadline
   return state;
 }
 
-async function indexRow(arn: string) {
-  return env.DB.prepare("SELECT * FROM secrets WHERE arn = ?").bind(arn).first<{ deletion_at: number | null; deleted_at: number | null }>();
-}
-
-async function waitForIndex(arn: string, until: (row: Awaited<ReturnType<typeof indexRow>>) => boolean) {
-  let row = await indexRow(arn);
-  for (let i = 0; i < 100 && !until(row); i++) {
-    await sleep(20);
-    row = await indexRow(arn);
-  }
-  return row;
-}
-
 /** Moves the deletion deadline into the past in the object (and, when asked, in the index), as time passing would. */
 async function passDeadline(name: string, arn: string, { index = false } = {}): Promise<number> {
   const past = Date.now() - 1000;
-  await runInDurableObject(stubOf(name), (_instance, state) => {
+  await runInDurableObject(secretStub(name), (_instance, state) => {
     state.storage.sql.exec("UPDATE secret SET deletion_at = ?", past);
   });
   if (index) await env.DB.prepare("UPDATE secrets SET deletion_at = ? WHERE arn = ?").bind(past, arn).run();
   return past;
 }
 
-async function createSecret(prefix: string, value = "to-be-deleted") {
-  const name = uniqueName(prefix);
-  const created = await sm("CreateSecret", { Name: name, SecretString: value, ClientRequestToken: token() });
-  expect(created.status).toBe(200);
-  return { name, arn: created.body.ARN as string };
-}
-
 describe("DeleteSecret with a recovery window", () => {
   it("sets the object's alarm at the deletion deadline", async () => {
-    const { name, arn } = await createSecret("delete-alarm");
+    const { name, arn } = await createUniqueSecret("delete-alarm");
     const deleted = await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
     expect(deleted.status).toBe(200);
 
@@ -73,11 +51,11 @@ describe("DeleteSecret with a recovery window", () => {
     expect(deadline! - Date.now()).toBeGreaterThan(7 * DAY - 60_000);
     expect(deadline! - Date.now()).toBeLessThanOrEqual(7 * DAY);
     expect(alarm).toBe(deadline);
-    expect((await waitForIndex(arn, (r) => r?.deletion_at === deadline))?.deletion_at).toBe(deadline);
+    expect((await waitForIndexRow(arn, (r) => r?.deletion_at === deadline))?.deletion_at).toBe(deadline);
   });
 
   it("the default recovery window is 30 days", async () => {
-    const { name } = await createSecret("delete-default");
+    const { name } = await createUniqueSecret("delete-default");
     const deleted = await sm("DeleteSecret", { SecretId: name });
     const { alarm, deadline } = await settled(name, (s) => s.alarm === s.deadline);
     expect(deadline! - Date.now()).toBeGreaterThan(30 * DAY - 60_000);
@@ -85,27 +63,27 @@ describe("DeleteSecret with a recovery window", () => {
   });
 
   it("the alarm at the deadline purges the secret: DescribeSecret → ResourceNotFoundException, index row gone", async () => {
-    const { name, arn } = await createSecret("delete-purge");
+    const { name, arn } = await createUniqueSecret("delete-purge");
     await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
     await settled(name, (s) => s.alarm === s.deadline);
-    await waitForIndex(arn, (r) => r?.deletion_at != null);
+    await waitForIndexRow(arn, (r) => r?.deletion_at != null);
 
     await passDeadline(name, arn);
-    expect(await runDurableObjectAlarm(stubOf(name))).toBe(true);
+    expect(await runDurableObjectAlarm(secretStub(name))).toBe(true);
 
     expect(errorOf(await sm("DescribeSecret", { SecretId: name }))).toEqual(NOT_FOUND);
     expect(errorOf(await sm("GetSecretValue", { SecretId: name }))).toEqual(NOT_FOUND);
-    expect(await indexRow(arn)).toBeNull();
-    expect(await runInDurableObject(stubOf(name), (_i, state) => state.storage.sql.exec("SELECT COUNT(*) AS n FROM versions").one().n)).toBe(0);
+    expect(await readIndexRow(arn)).toBeNull();
+    expect(await runInDurableObject(secretStub(name), (_i, state) => state.storage.sql.exec("SELECT COUNT(*) AS n FROM versions").one().n)).toBe(0);
     expect((await alarmAndDeadline(name)).alarm).toBeNull();
   });
 
   it("after the purge CreateSecret of the same name works and gets a new ARN suffix", async () => {
-    const { name, arn } = await createSecret("delete-recreate");
+    const { name, arn } = await createUniqueSecret("delete-recreate");
     await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
     await settled(name, (s) => s.alarm === s.deadline);
     await passDeadline(name, arn);
-    await runDurableObjectAlarm(stubOf(name));
+    await runDurableObjectAlarm(secretStub(name));
 
     const recreated = await sm("CreateSecret", { Name: name, SecretString: "second-life", ClientRequestToken: token() });
     expect(recreated.status).toBe(200);
@@ -117,11 +95,11 @@ describe("DeleteSecret with a recovery window", () => {
   });
 
   it("an alarm that fires before the deadline does not purge and re-arms at the deadline", async () => {
-    const { name } = await createSecret("delete-early");
+    const { name } = await createUniqueSecret("delete-early");
     await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
     const before = await settled(name, (s) => s.alarm === s.deadline);
 
-    expect(await runDurableObjectAlarm(stubOf(name))).toBe(true);
+    expect(await runDurableObjectAlarm(secretStub(name))).toBe(true);
     const described = await sm("DescribeSecret", { SecretId: name });
     expect(described.status).toBe(200);
     expect(described.body.DeletedDate).toBeTypeOf("number");
@@ -131,7 +109,7 @@ describe("DeleteSecret with a recovery window", () => {
 
 describe("RestoreSecret", () => {
   it("before the deadline cancels the deletion: the alarm is no longer at the deadline and the value is readable", async () => {
-    const { name, arn } = await createSecret("restore", "restored-value");
+    const { name, arn } = await createUniqueSecret("restore", "restored-value");
     await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
     const { deadline } = await settled(name, (s) => s.alarm === s.deadline);
 
@@ -145,17 +123,17 @@ describe("RestoreSecret", () => {
     expect(after.alarm).toBeNull();
     expect((await sm("GetSecretValue", { SecretId: name })).body.SecretString).toBe("restored-value");
     expect((await sm("DescribeSecret", { SecretId: name })).body.DeletedDate).toBeUndefined();
-    expect((await waitForIndex(arn, (r) => r?.deletion_at === null))?.deleted_at).toBeNull();
+    expect((await waitForIndexRow(arn, (r) => r?.deletion_at === null))?.deleted_at).toBeNull();
   });
 
   it("a stale alarm after RestoreSecret does not purge the secret", async () => {
-    const { name } = await createSecret("restore-stale", "still-here");
+    const { name } = await createUniqueSecret("restore-stale", "still-here");
     await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
     await settled(name, (s) => s.alarm === s.deadline);
     await sm("RestoreSecret", { SecretId: name });
-    await runInDurableObject(stubOf(name), (_i, state) => state.storage.setAlarm(Date.now() - 1000));
+    await runInDurableObject(secretStub(name), (_i, state) => state.storage.setAlarm(Date.now() - 1000));
 
-    await runDurableObjectAlarm(stubOf(name));
+    await runDurableObjectAlarm(secretStub(name));
     expect((await sm("GetSecretValue", { SecretId: name })).body.SecretString).toBe("still-here");
   });
 });
@@ -163,12 +141,12 @@ describe("RestoreSecret", () => {
 describe("the cron sweeper", () => {
   /** A secret scheduled for deletion whose deadline has passed and whose alarm was lost. */
   async function dueWithoutAlarm(prefix: string) {
-    const secret = await createSecret(prefix);
+    const secret = await createUniqueSecret(prefix);
     await sm("DeleteSecret", { SecretId: secret.name, RecoveryWindowInDays: 7 });
     await settled(secret.name, (s) => s.alarm === s.deadline);
-    await waitForIndex(secret.arn, (r) => r?.deletion_at != null);
+    await waitForIndexRow(secret.arn, (r) => r?.deletion_at != null);
     await passDeadline(secret.name, secret.arn, { index: true });
-    await runInDurableObject(stubOf(secret.name), (_i, state) => state.storage.deleteAlarm());
+    await runInDurableObject(secretStub(secret.name), (_i, state) => state.storage.deleteAlarm());
     expect((await alarmAndDeadline(secret.name)).alarm).toBeNull();
     return secret;
   }
@@ -178,7 +156,7 @@ describe("the cron sweeper", () => {
     // D1 is shared by the tests of this file: other due secrets may be swept along.
     expect(await sweep(env as never, Date.now())).toBeGreaterThanOrEqual(1);
     expect(errorOf(await sm("DescribeSecret", { SecretId: name }))).toEqual(NOT_FOUND);
-    expect(await indexRow(arn)).toBeNull();
+    expect(await readIndexRow(arn)).toBeNull();
     expect((await sm("CreateSecret", { Name: name, SecretString: "again", ClientRequestToken: token() })).status).toBe(200);
   });
 
@@ -188,13 +166,13 @@ describe("the cron sweeper", () => {
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/10 * * * *" }), env as never, ctx);
     await waitOnExecutionContext(ctx);
     expect(errorOf(await sm("DescribeSecret", { SecretId: name }))).toEqual(NOT_FOUND);
-    expect(await indexRow(arn)).toBeNull();
+    expect(await readIndexRow(arn)).toBeNull();
   });
 
   it("leaves a secret whose deadline has not passed alone", async () => {
-    const { name, arn } = await createSecret("sweep-not-due");
+    const { name, arn } = await createUniqueSecret("sweep-not-due");
     await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
-    await waitForIndex(arn, (r) => r?.deletion_at != null);
+    await waitForIndexRow(arn, (r) => r?.deletion_at != null);
     await sweep(env as never, Date.now());
     const described = await sm("DescribeSecret", { SecretId: name });
     expect(described.status).toBe(200);
@@ -204,12 +182,12 @@ describe("the cron sweeper", () => {
   it("a late sweep of an already-purged object is harmless, also after the name was reused", async () => {
     const { name, arn } = await dueWithoutAlarm("sweep-twice");
     await sweep(env as never, Date.now());
-    await stubOf(name).sweep();
-    expect(await indexRow(arn)).toBeNull();
+    await secretStub(name).sweep();
+    expect(await readIndexRow(arn)).toBeNull();
     expect(errorOf(await sm("DescribeSecret", { SecretId: name }))).toEqual(NOT_FOUND);
 
     await sm("CreateSecret", { Name: name, SecretString: "reborn", ClientRequestToken: token() });
-    await stubOf(name).sweep();
+    await secretStub(name).sweep();
     expect((await sm("GetSecretValue", { SecretId: name })).body.SecretString).toBe("reborn");
   });
 });

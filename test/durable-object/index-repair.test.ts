@@ -7,45 +7,24 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { applyIndexEntries, indexedAfter } from "../../src/index-db/secrets-index";
 import worker from "../../src/index";
 import { sweepIndex } from "../../src/scheduled";
+import { breakIndexWrites, createUniqueSecret, readIndexRow, restoreIndexWrites, secretStub, sleep, uniqueName, waitUntilIndexed } from "../support/fixtures";
 import { sm, token } from "../support/sm";
 
-const uniqueName = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
-const stubOf = (name: string) => env.SECRETS.get(env.SECRETS.idFromName(`111122223333/us-east-1/${name}`));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface SecretsRow {
-  arn: string;
-  name: string;
-  description: string | null;
-  tags_json: string;
-  revision: number;
-  words_version: number;
-  deletion_at: number | null;
-}
-
-const indexRow = (arn: string) => env.DB.prepare("SELECT * FROM secrets WHERE arn = ?").bind(arn).first<SecretsRow>();
 const derivedCount = async (table: "secret_tags" | "secret_words", arn: string) =>
   (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE arn = ?`).bind(arn).first<number>("n"))!;
 
 async function objectState(name: string) {
-  return runInDurableObject(stubOf(name), async (_instance, state) => ({
+  return runInDurableObject(secretStub(name), async (_instance, state) => ({
     revision: state.storage.sql.exec("SELECT revision FROM secret").toArray()[0]?.revision as number | undefined,
     pending: state.storage.sql.exec("SELECT count(*) AS n FROM outbox").one().n as number,
   }));
 }
 
-/** Waits until the object's index updates have reached D1. */
-async function settled(name: string): Promise<void> {
-  for (let i = 0; i < 200 && (await objectState(name)).pending > 0; i++) await sleep(10);
-  expect((await objectState(name)).pending).toBe(0);
-}
-
-async function createSecret(prefix: string, extra: Record<string, unknown> = {}) {
-  const name = uniqueName(prefix);
-  const created = await sm("CreateSecret", { Name: name, SecretString: "v1", ClientRequestToken: token(), ...extra });
-  expect(created.status).toBe(200);
-  await settled(name);
-  return { name, arn: created.body.ARN as string };
+// Repair tests start from an index row that agrees with its object.
+async function createIndexed(prefix: string, fields: Record<string, unknown> = {}) {
+  const secret = await createUniqueSecret(prefix, "v1", fields);
+  await waitUntilIndexed(secret.name);
+  return secret;
 }
 
 /** One pass over the whole index (this file's D1 holds far fewer rows than the batch). */
@@ -64,8 +43,8 @@ beforeEach(async () => {
 
 describe("rows that disagree with their object", () => {
   it("a row whose columns, tags and words were changed in D1 is restored from the object", async () => {
-    const { name, arn } = await createSecret("repair-columns", { Description: "primary database", Tags: [{ Key: "team", Value: "payments" }] });
-    const before = (await indexRow(arn))!;
+    const { name, arn } = await createIndexed("repair-columns", { Description: "primary database", Tags: [{ Key: "team", Value: "payments" }] });
+    const before = (await readIndexRow(arn))!;
     await env.DB.batch([
       env.DB.prepare("UPDATE secrets SET description = 'tampered', tags_json = '[]' WHERE arn = ?").bind(arn),
       env.DB.prepare("DELETE FROM secret_tags WHERE arn = ?").bind(arn),
@@ -75,30 +54,30 @@ describe("rows that disagree with their object", () => {
 
     const report = await sweepAll();
     expect(report.outcomes.repaired).toBeGreaterThanOrEqual(1);
-    expect(await indexRow(arn)).toEqual(before);
+    expect(await readIndexRow(arn)).toEqual(before);
     expect(await derivedCount("secret_tags", arn)).toBe(1);
     expect(await listNames({ Key: "description", Values: ["primary"] })).toContain(name);
     expect(await listNames({ Key: "tag-value", Values: ["payments"] })).toContain(name);
   });
 
   it("a row ahead of its object (a higher revision, as after restoring the object) is replaced by the object's snapshot", async () => {
-    const { name, arn } = await createSecret("repair-ahead", { Description: "truth" });
+    const { name, arn } = await createIndexed("repair-ahead", { Description: "truth" });
     await env.DB.prepare("UPDATE secrets SET revision = revision + 10, description = 'from the future' WHERE arn = ?").bind(arn).run();
     await sweepAll();
-    const row = (await indexRow(arn))!;
+    const row = (await readIndexRow(arn))!;
     expect(row.description).toBe("truth");
     expect(row.revision).toBe((await objectState(name)).revision);
 
     // The revision guard works again from there: the next change reaches the index.
     await sm("UpdateSecret", { SecretId: name, Description: "next" });
-    await settled(name);
-    expect((await indexRow(arn))!.description).toBe("next");
+    await waitUntilIndexed(name);
+    expect((await readIndexRow(arn))!.description).toBe("next");
   });
 
   it("a row of an earlier incarnation of the name is removed; the current one stays", async () => {
-    const { name, arn } = await createSecret("repair-incarnation");
+    const { name, arn } = await createIndexed("repair-incarnation");
     const stale = arn.replace(/-[A-Za-z0-9]{6}$/, "-OldOne");
-    const current = (await indexRow(arn))!;
+    const current = (await readIndexRow(arn))!;
     await applyIndexEntries(env.DB, [
       {
         op: "upsert",
@@ -111,10 +90,10 @@ describe("rows that disagree with their object", () => {
     ]);
     const report = await sweepAll();
     expect(report.outcomes.repaired).toBeGreaterThanOrEqual(1);
-    expect(await indexRow(stale)).toBeNull();
+    expect(await readIndexRow(stale)).toBeNull();
     expect(await derivedCount("secret_tags", stale)).toBe(0);
     expect(await derivedCount("secret_words", stale)).toBe(0);
-    expect(await indexRow(arn)).toEqual(current);
+    expect(await readIndexRow(arn)).toEqual(current);
   });
 
   it("a row whose object holds no secret is removed, and a row whose ARN names no secret at all too", async () => {
@@ -127,62 +106,42 @@ describe("rows that disagree with their object", () => {
     }
     const report = await sweepAll();
     expect(report.outcomes.removed).toBeGreaterThanOrEqual(1);
-    expect(await indexRow(ghost)).toBeNull();
-    expect(await indexRow(garbage)).toBeNull();
+    expect(await readIndexRow(ghost)).toBeNull();
+    expect(await readIndexRow(garbage)).toBeNull();
   });
 
   it("rows indexed before secret_words existed (words_version 0) are re-indexed, so description and all filters find them", async () => {
-    const { name, arn } = await createSecret("repair-words", { Description: "legacy row" });
+    const { name, arn } = await createIndexed("repair-words", { Description: "legacy row" });
     await env.DB.batch([
       env.DB.prepare("UPDATE secrets SET words_version = 0 WHERE arn = ?").bind(arn),
       env.DB.prepare("DELETE FROM secret_words WHERE arn = ?").bind(arn),
     ]);
     expect(await listNames({ Key: "all", Values: ["legacy"] })).not.toContain(name);
     await sweepAll();
-    expect((await indexRow(arn))!.words_version).toBe(1);
+    expect((await readIndexRow(arn))!.words_version).toBe(1);
     expect(await listNames({ Key: "all", Values: ["legacy"] })).toContain(name);
   });
 
   it("the object answers in-sync for a row that agrees with it, and leaves it alone", async () => {
-    const { name, arn } = await createSecret("repair-in-sync", { Tags: [{ Key: "a", Value: "b" }] });
+    const { name, arn } = await createIndexed("repair-in-sync", { Tags: [{ Key: "a", Value: "b" }] });
     const [row] = (await indexedAfter(env.DB, "", 10_000)).filter((r) => r.arn === arn);
-    expect(await stubOf(name).repairIndex(row!)).toBe("in-sync");
+    expect(await secretStub(name).repairIndex(row!)).toBe("in-sync");
     expect((await objectState(name)).pending).toBe(0);
   });
 
   it("indexSnapshot is the row the object would write, with its queued updates", async () => {
-    const { name, arn } = await createSecret("repair-snapshot", { Description: "d", Tags: [{ Key: "k", Value: "v" }] });
-    const snapshot = await stubOf(name).indexSnapshot();
+    const { name, arn } = await createIndexed("repair-snapshot", { Description: "d", Tags: [{ Key: "k", Value: "v" }] });
+    const snapshot = await secretStub(name).indexSnapshot();
     expect(snapshot.pending).toBe(0);
     expect(snapshot.row).toMatchObject({ arn, name, description: "d", tags: [{ Key: "k", Value: "v" }], tagsSet: true, revision: (await objectState(name)).revision });
-    expect(await stubOf(uniqueName("repair-nothing")).indexSnapshot()).toEqual({ row: null, pending: 0 });
+    expect(await secretStub(uniqueName("repair-nothing")).indexSnapshot()).toEqual({ row: null, pending: 0 });
   });
 });
 
 describe("index updates queued while D1 failed", () => {
-  /** Swaps the object's DB binding for one whose batch() rejects, keeping the real one to put back. */
-  async function breakD1(name: string) {
-    await runInDurableObject(stubOf(name), (instance) => {
-      const self = instance as unknown as { env: Cloudflare.Env; realEnv?: Cloudflare.Env };
-      const real = self.env;
-      const failing = { prepare: (q: string) => real.DB.prepare(q), batch: () => Promise.reject(new Error("D1_ERROR: injected outage")) };
-      self.realEnv = real;
-      self.env = { ...real, DB: failing as unknown as D1Database };
-    });
-  }
-
-  /** D1 works again, but the object's retry alarm is lost: only the sweeper can notice what is owed. */
-  async function restoreD1AndLoseAlarm(name: string) {
-    await runInDurableObject(stubOf(name), async (instance, state) => {
-      const self = instance as unknown as { env: Cloudflare.Env; realEnv?: Cloudflare.Env };
-      self.env = self.realEnv!;
-      await state.storage.deleteAlarm();
-    });
-  }
-
   async function failedOnce(name: string) {
     for (let i = 0; i < 200; i++) {
-      const attempts = await runInDurableObject(stubOf(name), (_i, state) => state.storage.sql.exec("SELECT MIN(attempts) AS a FROM outbox").one().a as number | null);
+      const attempts = await runInDurableObject(secretStub(name), (_i, state) => state.storage.sql.exec("SELECT MIN(attempts) AS a FROM outbox").one().a as number | null);
       if (attempts !== null && attempts > 0) return;
       await sleep(10);
     }
@@ -190,42 +149,42 @@ describe("index updates queued while D1 failed", () => {
   }
 
   it("are re-applied when the sweep reaches the row, and nothing is lost", async () => {
-    const { name, arn } = await createSecret("repair-pending");
-    await breakD1(name);
+    const { name, arn } = await createIndexed("repair-pending");
+    await breakIndexWrites(name);
     const v2 = token();
     await sm("PutSecretValue", { SecretId: name, SecretString: "during outage", ClientRequestToken: v2 });
     await sm("UpdateSecret", { SecretId: name, Description: "changed during outage" });
     await sm("TagResource", { SecretId: name, Tags: [{ Key: "outage", Value: "yes" }] });
     await failedOnce(name);
-    await restoreD1AndLoseAlarm(name);
+    await restoreIndexWrites(name, { loseAlarm: true });
     expect((await objectState(name)).pending).toBeGreaterThanOrEqual(3);
 
     const report = await sweepAll();
     expect(report.outcomes.pending).toBeGreaterThanOrEqual(1);
     expect((await objectState(name)).pending).toBe(0);
-    const row = (await indexRow(arn))!;
+    const row = (await readIndexRow(arn))!;
     expect(row).toMatchObject({ description: "changed during outage", revision: (await objectState(name)).revision });
     expect(JSON.parse(row.tags_json)).toEqual([{ Key: "outage", Value: "yes" }]);
     expect(await listNames({ Key: "tag-key", Values: ["outage"] })).toContain(name);
   });
 
   it("a secret purged after its recovery window while D1 was failing leaves the index once the sweep runs", async () => {
-    const { name, arn } = await createSecret("repair-purged");
+    const { name, arn } = await createIndexed("repair-purged");
     await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
-    await settled(name);
-    expect((await indexRow(arn))!.deletion_at).toBeTypeOf("number");
+    await waitUntilIndexed(name);
+    expect((await readIndexRow(arn))!.deletion_at).toBeTypeOf("number");
 
-    await breakD1(name);
-    await runInDurableObject(stubOf(name), (_i, state) => {
+    await breakIndexWrites(name);
+    await runInDurableObject(secretStub(name), (_i, state) => {
       state.storage.sql.exec("UPDATE secret SET deletion_at = ?", Date.now() - 1000);
     });
-    expect(await runDurableObjectAlarm(stubOf(name))).toBe(true);
+    expect(await runDurableObjectAlarm(secretStub(name))).toBe(true);
     expect((await sm("DescribeSecret", { SecretId: name })).body.__type).toBe("ResourceNotFoundException");
-    expect(await indexRow(arn)).not.toBeNull();
-    await restoreD1AndLoseAlarm(name);
+    expect(await readIndexRow(arn)).not.toBeNull();
+    await restoreIndexWrites(name, { loseAlarm: true });
 
     await sweepAll();
-    expect(await indexRow(arn)).toBeNull();
+    expect(await readIndexRow(arn)).toBeNull();
     expect(await derivedCount("secret_words", arn)).toBe(0);
     expect((await objectState(name)).pending).toBe(0);
   });
@@ -233,8 +192,8 @@ describe("index updates queued while D1 failed", () => {
 
 describe("the sweep's walk", () => {
   it("checks the index in batches by ARN and starts over after the last row", async () => {
-    await createSecret("repair-walk-a");
-    await createSecret("repair-walk-b");
+    await createIndexed("repair-walk-a");
+    await createIndexed("repair-walk-b");
     const total = (await env.DB.prepare("SELECT count(*) AS n FROM secrets").first<number>("n"))!;
     const cursors: string[] = [];
     let checked = 0;
@@ -253,11 +212,11 @@ describe("the sweep's walk", () => {
   });
 
   it("the Worker's scheduled handler runs the repair pass", async () => {
-    const { arn } = await createSecret("repair-cron", { Description: "scheduled truth" });
+    const { arn } = await createIndexed("repair-cron", { Description: "scheduled truth" });
     await env.DB.prepare("UPDATE secrets SET description = 'wrong' WHERE arn = ?").bind(arn).run();
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "*/10 * * * *" }), env as never, ctx);
     await waitOnExecutionContext(ctx);
-    expect((await indexRow(arn))!.description).toBe("scheduled truth");
+    expect((await readIndexRow(arn))!.description).toBe("scheduled truth");
   });
 });

@@ -4,25 +4,8 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type IndexRow, applyIndexEntries } from "../../src/index-db/secrets-index";
+import { type SecretsTableRow, breakIndexWrites, createUniqueSecret, readIndexRow, restoreIndexWrites, secretStub, sleep, uniqueName, waitForIndexRow } from "../support/fixtures";
 import { sm, token } from "../support/sm";
-
-const uniqueName = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
-const stubOf = (name: string) => env.SECRETS.get(env.SECRETS.idFromName(`111122223333/us-east-1/${name}`));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface SecretsRow {
-  arn: string;
-  name: string;
-  description: string | null;
-  tags_json: string;
-  versions_to_stages_json: string;
-  deleted_at: number | null;
-  deletion_at: number | null;
-  last_accessed_at: number | null;
-  revision: number;
-}
-
-const indexRow = (arn: string) => env.DB.prepare("SELECT * FROM secrets WHERE arn = ?").bind(arn).first<SecretsRow>();
 
 async function indexTags(arn: string): Promise<Record<string, string>> {
   const { results } = await env.DB.prepare("SELECT key, value FROM secret_tags WHERE arn = ? ORDER BY key").bind(arn).all<{ key: string; value: string }>();
@@ -35,46 +18,29 @@ async function indexWords(arn: string): Promise<string[]> {
   return results.map((r) => `${r.field}:${r.attr}:${r.word}`);
 }
 
-/** Polls the index until `until` holds (the outbox is flushed after the response), then returns the row. */
-async function waitForIndex(arn: string, until: (row: SecretsRow | null) => boolean): Promise<SecretsRow | null> {
-  let row = await indexRow(arn);
-  for (let i = 0; i < 100 && !until(row); i++) {
-    await sleep(20);
-    row = await indexRow(arn);
-  }
-  return row;
-}
-
 /** Waits for the index to move past `revision` and returns the new row. */
-async function nextRevision(arn: string, revision: number): Promise<SecretsRow> {
-  const row = await waitForIndex(arn, (r) => r !== null && r.revision > revision);
+async function nextRevision(arn: string, revision: number): Promise<SecretsTableRow> {
+  const row = await waitForIndexRow(arn, (r) => r !== null && r.revision > revision);
   expect(row?.revision, "the index row did not advance").toBeGreaterThan(revision);
   return row!;
 }
 
 /** The object's revision, its outbox and its alarm. */
 async function objectState(name: string) {
-  return runInDurableObject(stubOf(name), async (_instance, state) => ({
+  return runInDurableObject(secretStub(name), async (_instance, state) => ({
     revision: state.storage.sql.exec("SELECT revision FROM secret").toArray()[0]?.revision as number | undefined,
     outbox: state.storage.sql.exec("SELECT seq, attempts FROM outbox ORDER BY seq").toArray() as { seq: number; attempts: number }[],
     alarm: await state.storage.getAlarm(),
   }));
 }
 
-async function createSecret(prefix: string, extra: Record<string, unknown> = {}) {
-  const name = uniqueName(prefix);
-  const created = await sm("CreateSecret", { Name: name, SecretString: "v1", ClientRequestToken: token(), ...extra });
-  expect(created.status).toBe(200);
-  return { name, arn: created.body.ARN as string, versionId: created.body.VersionId as string };
-}
-
 describe("every mutation reaches the index", () => {
   it("CreateSecret writes name, description, tags, versions-to-stages and a revision; secret_tags holds the tags", async () => {
-    const { name, arn, versionId } = await createSecret("outbox-create", {
+    const { name, arn, versionId } = await createUniqueSecret("outbox-create", "v1", {
       Description: "payments db",
       Tags: [{ Key: "team", Value: "payments" }, { Key: "env", Value: "prod" }],
     });
-    const row = await waitForIndex(arn, (r) => r !== null);
+    const row = await waitForIndexRow(arn, (r) => r !== null);
     expect(row).toMatchObject({ name, description: "payments db", deleted_at: null, deletion_at: null });
     expect(JSON.parse(row!.tags_json)).toEqual([{ Key: "team", Value: "payments" }, { Key: "env", Value: "prod" }]);
     expect(JSON.parse(row!.versions_to_stages_json)).toEqual({ [versionId]: ["AWSCURRENT"] });
@@ -86,14 +52,14 @@ describe("every mutation reaches the index", () => {
     const name = uniqueName("outbox-empty");
     const created = await sm("CreateSecret", { Name: name, Description: "no value yet", Tags: [{ Key: "k", Value: "v" }] });
     expect(created.status).toBe(200);
-    const row = await waitForIndex(created.body.ARN, (r) => r !== null);
+    const row = await waitForIndexRow(created.body.ARN, (r) => r !== null);
     expect(row).toMatchObject({ name, description: "no value yet", versions_to_stages_json: "{}" });
     expect(await indexTags(created.body.ARN)).toEqual({ k: "v" });
   });
 
   it("each later mutation advances the revision and updates the row", async () => {
-    const { name, arn, versionId: v1 } = await createSecret("outbox-walk");
-    let row = (await waitForIndex(arn, (r) => r !== null))!;
+    const { name, arn, versionId: v1 } = await createUniqueSecret("outbox-walk");
+    let row = (await waitForIndexRow(arn, (r) => r !== null))!;
 
     const v2 = token();
     await sm("PutSecretValue", { SecretId: name, SecretString: "v2", ClientRequestToken: v2 });
@@ -135,42 +101,21 @@ describe("every mutation reaches the index", () => {
   });
 
   it("a forced DeleteSecret removes the row and its tags", async () => {
-    const { name, arn } = await createSecret("outbox-force", { Tags: [{ Key: "k", Value: "v" }] });
-    await waitForIndex(arn, (r) => r !== null);
+    const { name, arn } = await createUniqueSecret("outbox-force", "v1", { Tags: [{ Key: "k", Value: "v" }] });
+    await waitForIndexRow(arn, (r) => r !== null);
     await sm("DeleteSecret", { SecretId: name, ForceDeleteWithoutRecovery: true });
-    expect(await waitForIndex(arn, (r) => r === null)).toBeNull();
+    expect(await waitForIndexRow(arn, (r) => r === null)).toBeNull();
     expect(await indexTags(arn)).toEqual({});
   });
 
   it("the outbox is empty once the index has caught up", async () => {
-    const { name, arn } = await createSecret("outbox-drained");
-    await waitForIndex(arn, (r) => r !== null);
+    const { name, arn } = await createUniqueSecret("outbox-drained");
+    await waitForIndexRow(arn, (r) => r !== null);
     expect((await objectState(name)).outbox).toEqual([]);
   });
 });
 
 describe("when D1 fails", () => {
-  /** Swaps the object's DB binding for one whose batch() rejects; the real one is kept to put back. */
-  async function breakIndex(name: string): Promise<void> {
-    await runInDurableObject(stubOf(name), (instance) => {
-      const self = instance as unknown as { env: Cloudflare.Env; realEnv?: Cloudflare.Env };
-      const real = self.env;
-      const failing = {
-        prepare: (query: string) => real.DB.prepare(query),
-        batch: () => Promise.reject(new Error("D1_ERROR: injected outage")),
-      } as unknown as D1Database;
-      self.realEnv = real;
-      self.env = { ...real, DB: failing };
-    });
-  }
-
-  async function repairIndex(name: string): Promise<void> {
-    await runInDurableObject(stubOf(name), (instance) => {
-      const self = instance as unknown as { env: Cloudflare.Env; realEnv?: Cloudflare.Env };
-      self.env = self.realEnv!;
-    });
-  }
-
   async function mutateWhileBroken(name: string) {
     const v2 = token();
     const put = await sm("PutSecretValue", { SecretId: name, SecretString: "during-outage", ClientRequestToken: v2 });
@@ -190,9 +135,9 @@ describe("when D1 fails", () => {
   }
 
   it("mutations still succeed; the outbox keeps the entries and the alarm is armed for a retry", async () => {
-    const { name, arn } = await createSecret("outbox-outage");
-    const before = (await waitForIndex(arn, (r) => r !== null))!;
-    await breakIndex(name);
+    const { name, arn } = await createUniqueSecret("outbox-outage");
+    const before = (await waitForIndexRow(arn, (r) => r !== null))!;
+    await breakIndexWrites(name);
 
     const { statuses } = await mutateWhileBroken(name);
     expect(statuses).toEqual([200, 200, 200]);
@@ -202,22 +147,22 @@ describe("when D1 fails", () => {
     expect(state.outbox.every((e) => e.attempts > 0)).toBe(true);
     expect(state.alarm).not.toBeNull();
     expect(state.alarm! - Date.now()).toBeLessThanOrEqual(300_000);
-    expect((await indexRow(arn))?.revision).toBe(before.revision);
+    expect((await readIndexRow(arn))?.revision).toBe(before.revision);
   });
 
   it("once D1 is back, the alarm brings the index up to the latest state and empties the outbox", async () => {
-    const { name, arn, versionId: v1 } = await createSecret("outbox-recover");
-    await waitForIndex(arn, (r) => r !== null);
-    await breakIndex(name);
+    const { name, arn, versionId: v1 } = await createUniqueSecret("outbox-recover");
+    await waitForIndexRow(arn, (r) => r !== null);
+    await breakIndexWrites(name);
     const { v2 } = await mutateWhileBroken(name);
     await failedOnce(name);
 
-    await repairIndex(name);
-    expect(await runDurableObjectAlarm(stubOf(name))).toBe(true);
+    await restoreIndexWrites(name);
+    expect(await runDurableObjectAlarm(secretStub(name))).toBe(true);
 
     const state = await objectState(name);
     expect(state.outbox).toEqual([]);
-    const row = await indexRow(arn);
+    const row = await readIndexRow(arn);
     expect(row).toMatchObject({ description: "changed during outage", revision: state.revision });
     expect(JSON.parse(row!.versions_to_stages_json)).toEqual({ [v1]: ["AWSPREVIOUS"], [v2]: ["AWSCURRENT"] });
     expect(JSON.parse(row!.tags_json)).toEqual([{ Key: "outage", Value: "yes" }]);
@@ -225,17 +170,17 @@ describe("when D1 fails", () => {
   });
 
   it("an object evicted during the outage catches up from its stored outbox on the next alarm", async () => {
-    const { name, arn } = await createSecret("outbox-evicted");
-    await waitForIndex(arn, (r) => r !== null);
-    await breakIndex(name);
+    const { name, arn } = await createUniqueSecret("outbox-evicted");
+    await waitForIndexRow(arn, (r) => r !== null);
+    await breakIndexWrites(name);
     await mutateWhileBroken(name);
     await failedOnce(name);
 
     // A fresh instance gets the real bindings again; only the stored outbox remembers what is owed.
-    await evictDurableObject(stubOf(name));
-    expect(await runDurableObjectAlarm(stubOf(name))).toBe(true);
+    await evictDurableObject(secretStub(name));
+    expect(await runDurableObjectAlarm(secretStub(name))).toBe(true);
     expect((await objectState(name)).outbox).toEqual([]);
-    expect((await indexRow(arn))?.description).toBe("changed during outage");
+    expect((await readIndexRow(arn))?.description).toBe("changed during outage");
   });
 });
 
@@ -255,7 +200,7 @@ describe("applyIndexEntries", () => {
     await applyIndexEntries(env.DB, [{ op: "upsert", row: row(5, "newer", [{ Key: "gen", Value: "5" }]) }]);
     await applyIndexEntries(env.DB, [{ op: "upsert", row: row(3, "stale", [{ Key: "gen", Value: "3" }, { Key: "old", Value: "x" }]) }]);
 
-    const stored = await indexRow(arn);
+    const stored = await readIndexRow(arn);
     expect(stored).toMatchObject({ revision: 5, description: "newer" });
     expect(JSON.parse(stored!.versions_to_stages_json)).toEqual({ v5: ["AWSCURRENT"] });
     expect(await indexTags(arn)).toEqual({ gen: "5" });
@@ -265,18 +210,18 @@ describe("applyIndexEntries", () => {
     const entry = { op: "upsert", row: row(2, "two", [{ Key: "gen", Value: "2" }]) } as const;
     await applyIndexEntries(env.DB, [entry]);
     await applyIndexEntries(env.DB, [entry]);
-    expect(await indexRow(arn)).toMatchObject({ revision: 2, description: "two" });
+    expect(await readIndexRow(arn)).toMatchObject({ revision: 2, description: "two" });
     expect(await indexTags(arn)).toEqual({ gen: "2" });
 
     await applyIndexEntries(env.DB, [{ op: "upsert", row: row(7, "seven", []) }]);
-    expect(await indexRow(arn)).toMatchObject({ revision: 7, description: "seven" });
+    expect(await readIndexRow(arn)).toMatchObject({ revision: 7, description: "seven" });
     expect(await indexTags(arn)).toEqual({});
   });
 
   it("a delete entry removes the row and its tags", async () => {
     await applyIndexEntries(env.DB, [{ op: "upsert", row: row(1, "one", [{ Key: "k", Value: "v" }]) }]);
     await applyIndexEntries(env.DB, [{ op: "delete", arn }]);
-    expect(await indexRow(arn)).toBeNull();
+    expect(await readIndexRow(arn)).toBeNull();
     expect(await indexTags(arn)).toEqual({});
     expect(await indexWords(arn)).toEqual([]);
   });
@@ -295,7 +240,7 @@ describe("applyIndexEntries", () => {
   it("a forced entry (the sweeper's repair) replaces a row with a higher revision, and a later snapshot keeps the force", async () => {
     await applyIndexEntries(env.DB, [{ op: "upsert", row: row(9, "ahead", [{ Key: "gen", Value: "9" }]) }]);
     await applyIndexEntries(env.DB, [{ op: "upsert", row: row(2, "truth", [{ Key: "gen", Value: "2" }]), force: true }]);
-    expect(await indexRow(arn)).toMatchObject({ revision: 2, description: "truth" });
+    expect(await readIndexRow(arn)).toMatchObject({ revision: 2, description: "truth" });
     expect(await indexTags(arn)).toEqual({ gen: "2" });
 
     await applyIndexEntries(env.DB, [{ op: "upsert", row: row(9, "ahead", []) }]);
@@ -303,6 +248,6 @@ describe("applyIndexEntries", () => {
       { op: "upsert", row: row(2, "forced", []), force: true },
       { op: "upsert", row: row(3, "after the force", []) },
     ]);
-    expect(await indexRow(arn)).toMatchObject({ revision: 3, description: "after the force" });
+    expect(await readIndexRow(arn)).toMatchObject({ revision: 3, description: "after the force" });
   });
 });

@@ -4,10 +4,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { fromBase64, toBase64 } from "../../src/crypto/base64";
+import { createUniqueSecret, secretStub, uniqueName } from "../support/fixtures";
 import { type SmResponse, sm, token } from "../support/sm";
-
-const uniqueName = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
-const stubOf = (name: string) => env.SECRETS.get(env.SECRETS.idFromName(`111122223333/us-east-1/${name}`));
 
 const DECRYPTION_FAILURE = {
   __type: "DecryptionFailure",
@@ -17,13 +15,13 @@ const DECRYPTION_FAILURE = {
 type EnvelopeField = "ciphertext" | "iv" | "wrappedDek";
 
 async function readEnvelope(name: string, versionId: string): Promise<string> {
-  return runInDurableObject(stubOf(name), (_instance, state) => {
+  return runInDurableObject(secretStub(name), (_instance, state) => {
     return state.storage.sql.exec("SELECT envelope FROM versions WHERE version_id = ?", versionId).one().envelope as string;
   });
 }
 
 async function writeEnvelope(name: string, versionId: string, envelope: string): Promise<void> {
-  await runInDurableObject(stubOf(name), (_instance, state) => {
+  await runInDurableObject(secretStub(name), (_instance, state) => {
     state.storage.sql.exec("UPDATE versions SET envelope = ? WHERE version_id = ?", envelope, versionId);
   });
 }
@@ -43,11 +41,9 @@ function expectDecryptionFailure(response: SmResponse, plaintext: string): void 
 }
 
 async function createWithValue(prefix: string) {
-  const name = uniqueName(prefix);
   const plaintext = `tamper-plaintext-${crypto.randomUUID()}`;
-  const created = await sm("CreateSecret", { Name: name, SecretString: plaintext, ClientRequestToken: token() });
-  expect(created.status).toBe(200);
-  return { name, plaintext, versionId: created.body.VersionId as string };
+  const { name, versionId } = await createUniqueSecret(prefix, plaintext);
+  return { name, plaintext, versionId };
 }
 
 describe("tampered envelopes answer DecryptionFailure", () => {
@@ -112,7 +108,7 @@ describe("tampered envelopes answer DecryptionFailure", () => {
 describe("no plaintext at rest", () => {
   /** Every row of every table the object can read, as one string. */
   async function objectStorageDump(name: string): Promise<string> {
-    return runInDurableObject(stubOf(name), (_instance, state) => {
+    return runInDurableObject(secretStub(name), (_instance, state) => {
       const tables = state.storage.sql
         .exec("SELECT name FROM sqlite_master WHERE type = 'table'")
         .toArray()

@@ -1,13 +1,11 @@
 // Version retention as AWS documents it: deprecated (unlabelled) versions are kept while younger than 24 h;
 // older ones beyond the newest 100 are pruned by the next write; a labelled version is never pruned.
 import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createSecret, putValue, secretStub, storedVersionIds, uniqueName } from "../support/fixtures";
 import { errorOf, sm, token } from "../support/sm";
 
 const DAY = 86_400_000;
-const uniqueName = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
-const stubOf = (name: string) => env.SECRETS.get(env.SECRETS.idFromName(`111122223333/us-east-1/${name}`));
 
 interface Listed {
   VersionId: string;
@@ -17,15 +15,12 @@ interface Listed {
 /** Creates a secret with `count` versions and returns their ids in commit order. */
 async function secretWithVersions(prefix: string, count: number): Promise<{ name: string; versions: string[] }> {
   const name = uniqueName(prefix);
-  expect((await sm("CreateSecret", { Name: name, SecretString: "value-0", ClientRequestToken: token() })).status).toBe(200);
+  await createSecret(name, "value-0");
   for (let i = 1; i < count; i += 25) {
     const batch = Array.from({ length: Math.min(25, count - i) }, (_, j) => i + j);
-    const puts = await Promise.all(batch.map((n) => sm("PutSecretValue", { SecretId: name, SecretString: `value-${n}`, ClientRequestToken: token() })));
-    for (const put of puts) expect(put.status).toBe(200);
+    await Promise.all(batch.map((n) => putValue(name, `value-${n}`)));
   }
-  const versions = await runInDurableObject(stubOf(name), (_i, state) =>
-    state.storage.sql.exec("SELECT version_id FROM versions ORDER BY seq").toArray().map((r) => r.version_id as string),
-  );
+  const versions = await storedVersionIds(name);
   expect(versions).toHaveLength(count);
   return { name, versions };
 }
@@ -45,7 +40,7 @@ async function listAll(name: string): Promise<Listed[]> {
 
 /** Makes the given versions look `age` ms old, as time passing would. */
 async function age(name: string, versionIds: string[], ms: number): Promise<void> {
-  await runInDurableObject(stubOf(name), (_i, state) => {
+  await runInDurableObject(secretStub(name), (_i, state) => {
     for (const id of versionIds) state.storage.sql.exec("UPDATE versions SET created_at = ? WHERE version_id = ?", Date.now() - ms, id);
   });
 }

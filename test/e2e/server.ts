@@ -33,10 +33,14 @@ export const freshStateDir = (): string => mkdtempSync(join(tmpdir(), "secrets-e
 
 export const removeStateDir = (dir: string): void => rmSync(dir, { recursive: true, force: true });
 
-/** Starts `node scripts/start.mjs` with PORT and STATE_DIR and resolves once it answers HTTP. */
-export async function startServer(options: { stateDir: string; port?: number }): Promise<LocalServer> {
+/**
+ * Starts `node scripts/start.mjs` with PORT and STATE_DIR and resolves once it answers HTTP. `env` adds to its
+ * environment, e.g. ACCESS_KEYS or KMS_KEYS, which start.mjs passes to the Worker in place of .dev.vars.
+ */
+export async function startServer(options: { stateDir: string; port?: number; env?: Record<string, string> }): Promise<LocalServer> {
   const port = options.port ?? (await freePort());
-  let running = await launch(port, options.stateDir);
+  const extraEnv = options.env ?? {};
+  let running = await launch(port, options.stateDir, extraEnv);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
@@ -44,11 +48,11 @@ export async function startServer(options: { stateDir: string; port?: number }):
     stop: () => running.stop(),
     kill: () => running.kill(),
     async start() {
-      running = await launch(port, options.stateDir);
+      running = await launch(port, options.stateDir, extraEnv);
     },
     async restart() {
       await running.stop();
-      running = await launch(port, options.stateDir);
+      running = await launch(port, options.stateDir, extraEnv);
     },
     log: () => running.log(),
   };
@@ -72,11 +76,15 @@ process.once("exit", () => {
   for (const pgid of live) signalGroup(pgid, "SIGKILL");
 });
 
-async function launch(port: number, stateDir: string): Promise<{ stop(): Promise<void>; kill(): Promise<void>; log(): string[] }> {
+async function launch(
+  port: number,
+  stateDir: string,
+  extraEnv: Record<string, string>,
+): Promise<{ stop(): Promise<void>; kill(): Promise<void>; log(): string[] }> {
   // detached: start.mjs leads a new process group, so one signal reaches wrangler and workerd too.
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), STATE_DIR: stateDir },
+    env: { ...process.env, ...extraEnv, PORT: String(port), STATE_DIR: stateDir },
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });

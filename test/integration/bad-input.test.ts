@@ -1,20 +1,14 @@
 // Malformed and out-of-contract requests: each gets the AWS error a Coral JSON service answers (SerializationException,
 // ValidationException, or the recorded Secrets Manager error), and never a 500. reference/aws-behaviour.md §1–2.
 import { describe, expect, it } from "vitest";
+import { createSecret, uniqueName } from "../support/fixtures";
 import { type SmResponse, sm, token } from "../support/sm";
 
 const INVALID_NAME = "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!";
 const INVALID_NAMES = ["Inv Name", " Inv Name", " Inv*Name? ", " Inv *?!]Name\\-"];
 const BOTH_VALUES = "You can't specify both a binary secret value and a string secret value in the same secret.";
-const uniqueName = (prefix = "bad") => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 const missing = (member: string) =>
   `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`;
-
-async function createSecret(name: string) {
-  const res = await sm("CreateSecret", { Name: name, SecretString: "v1", ClientRequestToken: token() });
-  expect(res.status).toBe(200);
-  return res.body as { ARN: string; Name: string; VersionId: string };
-}
 
 function expectError(res: SmResponse, code: string, message?: string) {
   expect(res.status).toBe(400);
@@ -96,18 +90,18 @@ describe("bad input", () => {
 
   describe("value sizes", () => {
     it("a SecretString of 65536 characters is accepted and round-trips", async () => {
-      const name = uniqueName();
+      const name = uniqueName("bad");
       const value = "x".repeat(65_536);
       expect((await sm("CreateSecret", { Name: name, SecretString: value, ClientRequestToken: token() })).status).toBe(200);
       expect((await sm("GetSecretValue", { SecretId: name })).body.SecretString).toBe(value);
     });
 
     it("a SecretString of 65537 characters returns ValidationException without echoing the value", async () => {
-      const name = uniqueName();
+      const name = uniqueName("bad");
       await createSecret(name);
       const value = "TOPSECRET".repeat(7282).padEnd(65_537, "!");
       for (const [op, input] of [
-        ["CreateSecret", { Name: uniqueName(), SecretString: value, ClientRequestToken: token() }],
+        ["CreateSecret", { Name: uniqueName("bad"), SecretString: value, ClientRequestToken: token() }],
         ["PutSecretValue", { SecretId: name, SecretString: value, ClientRequestToken: token() }],
         ["UpdateSecret", { SecretId: name, SecretString: value, ClientRequestToken: token() }],
       ] as const) {
@@ -120,12 +114,12 @@ describe("bad input", () => {
     });
 
     it("an empty SecretString returns ValidationException", async () => {
-      expectError(await sm("CreateSecret", { Name: uniqueName(), SecretString: "", ClientRequestToken: token() }), "ValidationException");
+      expectError(await sm("CreateSecret", { Name: uniqueName("bad"), SecretString: "", ClientRequestToken: token() }), "ValidationException");
     });
 
     it("a SecretBinary over 65536 bytes returns ValidationException without echoing the value", async () => {
       const encoded = btoa("B".repeat(65_537));
-      const res = await sm("CreateSecret", { Name: uniqueName(), SecretBinary: encoded, ClientRequestToken: token() });
+      const res = await sm("CreateSecret", { Name: uniqueName("bad"), SecretBinary: encoded, ClientRequestToken: token() });
       expectError(res, "ValidationException");
       expect(res.body.Message).not.toContain(encoded.slice(0, 40));
     });
@@ -156,11 +150,11 @@ describe("bad input", () => {
 
   describe("secret values", () => {
     it.each([
-      ["CreateSecret", () => ({ Name: uniqueName() })],
+      ["CreateSecret", () => ({ Name: uniqueName("bad") })],
       ["PutSecretValue", (name: string) => ({ SecretId: name })],
       ["UpdateSecret", (name: string) => ({ SecretId: name })],
     ] as const)("%s with both SecretString and SecretBinary returns InvalidParameterException", async (op, base) => {
-      const name = uniqueName();
+      const name = uniqueName("bad");
       await createSecret(name);
       const res = await sm(op, { ...base(name), SecretString: "s", SecretBinary: "AAEC", ClientRequestToken: token() });
       expectError(res, "InvalidParameterException", BOTH_VALUES);
@@ -168,21 +162,21 @@ describe("bad input", () => {
     });
 
     it.each(["not base64!", "%%%%", "a", "AAE=C"])("SecretBinary %j returns SerializationException", async (binary) => {
-      const res = await sm("CreateSecret", { Name: uniqueName(), SecretBinary: binary, ClientRequestToken: token() });
+      const res = await sm("CreateSecret", { Name: uniqueName("bad"), SecretBinary: binary, ClientRequestToken: token() });
       expectError(res, "SerializationException");
     });
   });
 
   describe("ClientRequestToken", () => {
     it.each([31, 65])("a token of %i characters returns ValidationException", async (length) => {
-      const res = await sm("CreateSecret", { Name: uniqueName(), SecretString: "v", ClientRequestToken: "t".repeat(length) });
+      const res = await sm("CreateSecret", { Name: uniqueName("bad"), SecretString: "v", ClientRequestToken: "t".repeat(length) });
       expectError(res, "ValidationException");
       expect(res.body.Message).toMatch(/^1 validation error detected: .*'clientRequestToken'/);
     });
 
     it("a token of 32 characters is accepted and becomes the VersionId", async () => {
       const crt = "t".repeat(32);
-      const res = await sm("CreateSecret", { Name: uniqueName(), SecretString: "v", ClientRequestToken: crt });
+      const res = await sm("CreateSecret", { Name: uniqueName("bad"), SecretString: "v", ClientRequestToken: crt });
       expect(res.status).toBe(200);
       expect(res.body.VersionId).toBe(crt);
     });
@@ -190,7 +184,7 @@ describe("bad input", () => {
 
   describe("lenient parts of the contract", () => {
     it("unknown members are ignored", async () => {
-      const name = uniqueName();
+      const name = uniqueName("bad");
       await createSecret(name);
       const res = await sm("GetSecretValue", { SecretId: name, NotAMember: 1, Nested: { deep: [1, 2] } });
       expect(res.status).toBe(200);
@@ -198,13 +192,13 @@ describe("bad input", () => {
     });
 
     it("JSON null members are treated as absent", async () => {
-      const name = uniqueName();
+      const name = uniqueName("bad");
       await createSecret(name);
       const got = await sm("GetSecretValue", { SecretId: name, VersionId: null, VersionStage: null });
       expect(got.status).toBe(200);
       expect(got.body.VersionStages).toEqual(["AWSCURRENT"]);
 
-      const bare = uniqueName();
+      const bare = uniqueName("bad");
       const created = await sm("CreateSecret", { Name: bare, Description: null, SecretString: null, SecretBinary: null, Tags: null });
       expect(created.status).toBe(200);
       expect(Object.keys(created.body).sort()).toEqual(["ARN", "Name"]);

@@ -3,13 +3,12 @@
 // the request rules of the model, and account/region isolation. reference/aws-behaviour.md §6; no AWS recording
 // of this operation exists (§9), so shapes follow the model and GetSecretValue.
 import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { createSecret, isolatedRegion, secretStub, waitUntilIndexed } from "../support/fixtures";
 import { errorOf, sm, token } from "../support/sm";
 
 const ACCOUNT = "111122223333";
 const DAY = 86_400_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const NOT_FOUND = "Secrets Manager can't find the specified secret.";
 
 interface ValueEntry {
@@ -27,21 +26,14 @@ interface BatchBody {
   NextToken?: string;
 }
 
-/** A region of the test's own, since D1 is shared by this file's tests and Filters search the whole region. */
-function isolatedRegion(): string {
-  const letters = Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => String.fromCharCode(97 + (b % 26))).join("");
-  return `zz-${letters}-1`;
-}
-
 function region(name = isolatedRegion(), accessKeyId?: string) {
   const call = (op: string, input: unknown) => sm(op, input, { region: name, accessKeyId });
   return {
     name,
     call,
-    async create(secretName: string, extra: Record<string, unknown> = { SecretString: `value-of-${secretName}` }) {
-      const res = await call("CreateSecret", { Name: secretName, ClientRequestToken: token(), ...extra });
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      return res.body as { ARN: string; VersionId?: string };
+    // `extra` replaces the value: a SecretBinary, or {} for a secret without one.
+    create(secretName: string, extra: Record<string, unknown> = { SecretString: `value-of-${secretName}` }) {
+      return createSecret(secretName, null, extra, { region: name, accessKeyId });
     },
     async batch(input: Record<string, unknown>): Promise<BatchBody> {
       const res = await call("BatchGetSecretValue", input);
@@ -49,21 +41,6 @@ function region(name = isolatedRegion(), accessKeyId?: string) {
       return res.body;
     },
   };
-}
-
-/** Waits until the objects' index updates have reached D1 (each outbox is drained after the response). */
-async function settled(regionName: string, names: string[]): Promise<void> {
-  await Promise.all(
-    names.map(async (name) => {
-      const stub = env.SECRETS.get(env.SECRETS.idFromName(`${ACCOUNT}/${regionName}/${name}`));
-      for (let i = 0; i < 200; i++) {
-        const pending = await runInDurableObject(stub, (_o, state) => state.storage.sql.exec("SELECT count(*) AS n FROM outbox").one().n as number);
-        if (pending === 0) return;
-        await sleep(10);
-      }
-      throw new Error(`index updates of ${name} are still pending`);
-    }),
-  );
 }
 
 describe("BatchGetSecretValue by SecretIdList", () => {
@@ -145,7 +122,7 @@ describe("BatchGetSecretValue by SecretIdList", () => {
     const r = region();
     await r.create("intact");
     const broken = await r.create("broken");
-    const stub = env.SECRETS.get(env.SECRETS.idFromName(`${ACCOUNT}/${r.name}/broken`));
+    const stub = secretStub("broken", { region: r.name });
     await runInDurableObject(stub, (_o, state) => {
       const envelope = JSON.parse(state.storage.sql.exec("SELECT envelope FROM versions WHERE version_id = ?", broken.VersionId!).one().envelope as string);
       envelope.ciphertext = btoa("not the ciphertext at all");
@@ -182,7 +159,7 @@ describe("BatchGetSecretValue by Filters", () => {
     const names = Array.from({ length: 12 }, (_, i) => `app/${String(i).padStart(2, "0")}`);
     for (const name of names) await r.create(name, { SecretString: `value-of-${name}`, Tags: [{ Key: "app", Value: "yes" }] });
     await r.create("other/x");
-    await settled(r.name, [...names, "other/x"]);
+    await waitUntilIndexed([...names, "other/x"], { region: r.name });
 
     for (const maxResults of [1, 5, 20]) {
       const seen: string[] = [];
@@ -205,7 +182,7 @@ describe("BatchGetSecretValue by Filters", () => {
     const r = region();
     const names = Array.from({ length: 21 }, (_, i) => `bulk/${i}`);
     for (const name of names) await r.create(name);
-    await settled(r.name, names);
+    await waitUntilIndexed(names, { region: r.name });
     const first = await r.batch({ Filters: [{ Key: "name", Values: ["bulk/"] }] });
     expect(first.SecretValues).toHaveLength(20);
     const second = await r.batch({ Filters: [{ Key: "name", Values: ["bulk/"] }], NextToken: first.NextToken });
@@ -217,7 +194,7 @@ describe("BatchGetSecretValue by Filters", () => {
     const r = region();
     await r.create("live");
     await r.create("dying");
-    await settled(r.name, ["live", "dying"]);
+    await waitUntilIndexed(["live", "dying"], { region: r.name });
     await r.call("DeleteSecret", { SecretId: "dying", RecoveryWindowInDays: 7 });
     // Whether or not the index already knows, the deleted secret is neither a value nor an error.
     const body = await r.batch({ Filters: [{ Key: "name", Values: [""] }] });
@@ -228,7 +205,7 @@ describe("BatchGetSecretValue by Filters", () => {
   it("reports a selected secret without a value in Errors under its ARN", async () => {
     const r = region();
     const empty = await r.create("empty", {});
-    await settled(r.name, ["empty"]);
+    await waitUntilIndexed(["empty"], { region: r.name });
     const body = await r.batch({ Filters: [{ Key: "name", Values: ["empty"] }] });
     expect(body.SecretValues).toEqual([]);
     expect(body.Errors).toEqual([
@@ -239,7 +216,7 @@ describe("BatchGetSecretValue by Filters", () => {
   it("never selects another account's or region's secrets", async () => {
     const mine = region();
     await mine.create("mine/secret");
-    await settled(mine.name, ["mine/secret"]);
+    await waitUntilIndexed(["mine/secret"], { region: mine.name });
     const theirs = region(mine.name, "AKIDOTHERACCOUNT");
     expect(await theirs.batch({ Filters: [{ Key: "name", Values: ["mine/"] }] })).toEqual({ SecretValues: [], Errors: [] });
     expect(await region().batch({ Filters: [{ Key: "name", Values: ["mine/"] }] })).toEqual({ SecretValues: [], Errors: [] });
@@ -248,7 +225,7 @@ describe("BatchGetSecretValue by Filters", () => {
   it("a forged NextToken, or one from ListSecrets or other filters, is InvalidNextTokenException", async () => {
     const r = region();
     for (const name of ["t/1", "t/2"]) await r.create(name);
-    await settled(r.name, ["t/1", "t/2"]);
+    await waitUntilIndexed(["t/1", "t/2"], { region: r.name });
     const filters = [{ Key: "name", Values: ["t/"] }];
     const own = (await r.batch({ Filters: filters, MaxResults: 1 })).NextToken!;
     const listed = (await r.call("ListSecrets", { Filters: filters, MaxResults: 1 })).body.NextToken as string;

@@ -1,16 +1,16 @@
 // CreateSecret through the Worker: response shapes, ClientRequestToken idempotency, KMS keys, tags, and the
 // life of a name (scheduled for deletion, reused after a forced delete, per region). reference/aws-behaviour.md §2–4.
 import { describe, expect, it } from "vitest";
+import { uniqueName } from "../support/fixtures";
 import { sm, token } from "../support/sm";
 
-const uniqueName = (prefix = "create") => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const arnOf = (name: string, region = "us-east-1") =>
   new RegExp(`^arn:aws:secretsmanager:${region}:111122223333:secret:${escape(name)}-[A-Za-z0-9]{6}$`);
 
 describe("CreateSecret", () => {
   it("CreateSecret with a SecretString returns exactly ARN, Name and VersionId, and the VersionId is the ClientRequestToken", async () => {
-    const name = uniqueName();
+    const name = uniqueName("create");
     const crt = token();
     const res = await sm("CreateSecret", { Name: name, SecretString: "s3cr3t", ClientRequestToken: crt });
     expect(res.status).toBe(200);
@@ -25,7 +25,7 @@ describe("CreateSecret", () => {
   });
 
   it("CreateSecret without a value returns only ARN and Name and creates no version", async () => {
-    const name = uniqueName();
+    const name = uniqueName("create");
     const res = await sm("CreateSecret", { Name: name, Description: "" });
     expect(res.status).toBe(200);
     expect(Object.keys(res.body).sort()).toEqual(["ARN", "Name"]);
@@ -40,13 +40,13 @@ describe("CreateSecret", () => {
   });
 
   it("CreateSecret without a value needs no ClientRequestToken", async () => {
-    const res = await sm("CreateSecret", { Name: uniqueName() });
+    const res = await sm("CreateSecret", { Name: uniqueName("create") });
     expect(res.status).toBe(200);
     expect(res.body.VersionId).toBeUndefined();
   });
 
   it("CreateSecret with SecretBinary stores the bytes, returned base64-encoded by GetSecretValue", async () => {
-    const name = uniqueName();
+    const name = uniqueName("create");
     const res = await sm("CreateSecret", { Name: name, SecretBinary: "Zm9vdGVzdA==", ClientRequestToken: token() });
     expect(res.status).toBe(200);
     const got = await sm("GetSecretValue", { SecretId: name });
@@ -55,7 +55,7 @@ describe("CreateSecret", () => {
   });
 
   it("CreateSecret of a name that already exists returns ResourceExistsException", async () => {
-    const name = uniqueName();
+    const name = uniqueName("create");
     await sm("CreateSecret", { Name: name, SecretString: "one", ClientRequestToken: token() });
     const again = await sm("CreateSecret", { Name: name, SecretString: "two", ClientRequestToken: token() });
     expect(again.status).toBe(400);
@@ -66,7 +66,7 @@ describe("CreateSecret", () => {
   });
 
   it("a retried CreateSecret with the same ClientRequestToken and value returns the first response and adds no version", async () => {
-    const name = uniqueName();
+    const name = uniqueName("create");
     const request = { Name: name, SecretString: "same", ClientRequestToken: token() };
     const first = await sm("CreateSecret", request);
     const retry = await sm("CreateSecret", request);
@@ -78,7 +78,7 @@ describe("CreateSecret", () => {
   });
 
   it("CreateSecret with a used ClientRequestToken and a different value returns ResourceExistsException", async () => {
-    const name = uniqueName();
+    const name = uniqueName("create");
     const crt = token();
     const first = await sm("CreateSecret", { Name: name, SecretString: "first", ClientRequestToken: crt });
     const second = await sm("CreateSecret", { Name: name, SecretString: "second", ClientRequestToken: crt });
@@ -91,7 +91,7 @@ describe("CreateSecret", () => {
   });
 
   it("a raw CreateSecret with a value and no ClientRequestToken returns InvalidRequestException and creates nothing", async () => {
-    const name = uniqueName();
+    const name = uniqueName("create");
     const res = await sm("CreateSecret", { Name: name, SecretString: "v" });
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
@@ -102,7 +102,7 @@ describe("CreateSecret", () => {
   });
 
   it("CreateSecret of a name scheduled for deletion returns InvalidRequestException", async () => {
-    const name = uniqueName();
+    const name = uniqueName("create");
     await sm("CreateSecret", { Name: name, SecretString: "v", ClientRequestToken: token() });
     await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
     const res = await sm("CreateSecret", { Name: name, SecretString: "v", ClientRequestToken: token() });
@@ -114,7 +114,7 @@ describe("CreateSecret", () => {
   });
 
   it("a name recreated after ForceDeleteWithoutRecovery gets a new ARN and VersionId; the old ARN no longer resolves", async () => {
-    const name = uniqueName();
+    const name = uniqueName("create");
     const first = await sm("CreateSecret", { Name: name, SecretString: "old", ClientRequestToken: token() });
     await sm("DeleteSecret", { SecretId: name, ForceDeleteWithoutRecovery: true });
     const second = await sm("CreateSecret", { Name: name, SecretString: "new", ClientRequestToken: token() });
@@ -132,7 +132,7 @@ describe("CreateSecret", () => {
   });
 
   it("Description, KmsKeyId and Type given at creation round-trip through DescribeSecret", async () => {
-    const name = uniqueName();
+    const name = uniqueName("create");
     await sm("CreateSecret", {
       Name: name,
       SecretString: "v",
@@ -148,7 +148,7 @@ describe("CreateSecret", () => {
   });
 
   it("a secret under a named key reports that key in KmsKeyIds, not DefaultEncryptionKey, and its value decrypts", async () => {
-    const name = uniqueName();
+    const name = uniqueName("create");
     await sm("CreateSecret", {
       Name: name,
       SecretString: "under-named-key",
@@ -164,7 +164,7 @@ describe("CreateSecret", () => {
   });
 
   it("CreateSecret with a KmsKeyId that names no key returns EncryptionFailure and creates nothing", async () => {
-    const name = uniqueName();
+    const name = uniqueName("create");
     const res = await sm("CreateSecret", { Name: name, SecretString: "v", ClientRequestToken: token(), KmsKeyId: "alias/does-not-exist" });
     expect(res.status).toBe(400);
     expect(res.body.__type).toBe("EncryptionFailure");
@@ -172,7 +172,7 @@ describe("CreateSecret", () => {
   });
 
   it("Tags given at creation appear in DescribeSecret in the order given", async () => {
-    const name = uniqueName();
+    const name = uniqueName("create");
     const tags = [
       { Key: "zeta", Value: "1" },
       { Key: "alpha", Value: "2" },
@@ -184,8 +184,8 @@ describe("CreateSecret", () => {
 
   it("CreateSecret accepts 50 tags and refuses 51 with InvalidParameterException", async () => {
     const tags = (n: number) => Array.from({ length: n }, (_, i) => ({ Key: `k${i}`, Value: `v${i}` }));
-    expect((await sm("CreateSecret", { Name: uniqueName(), Tags: tags(50) })).status).toBe(200);
-    const name = uniqueName();
+    expect((await sm("CreateSecret", { Name: uniqueName("create"), Tags: tags(50) })).status).toBe(200);
+    const name = uniqueName("create");
     const res = await sm("CreateSecret", { Name: name, Tags: tags(51) });
     expect(res.status).toBe(400);
     expect(res.body.__type).toBe("InvalidParameterException");
@@ -193,7 +193,7 @@ describe("CreateSecret", () => {
   });
 
   it("CreateSecret with a tag key starting with aws: returns InvalidParameterException", async () => {
-    const res = await sm("CreateSecret", { Name: uniqueName(), Tags: [{ Key: "aws:owner", Value: "me" }] });
+    const res = await sm("CreateSecret", { Name: uniqueName("create"), Tags: [{ Key: "aws:owner", Value: "me" }] });
     expect(res.status).toBe(400);
     expect(res.body.__type).toBe("InvalidParameterException");
   });
@@ -211,7 +211,7 @@ describe("CreateSecret", () => {
   });
 
   it("the same name in another region is a separate secret with that region in its ARN", async () => {
-    const name = uniqueName();
+    const name = uniqueName("create");
     const east = await sm("CreateSecret", { Name: name, SecretString: "east", ClientRequestToken: token() });
     const west = await sm("CreateSecret", { Name: name, SecretString: "west", ClientRequestToken: token() }, { region: "eu-west-1" });
     expect(west.status).toBe(200);

@@ -1,6 +1,7 @@
 // DeleteSecret through the Worker: recovery windows, forced deletion, and what a secret marked for deletion
 // still answers (reference/aws-behaviour.md §4, §7, E5, E56, E57).
 import { describe, expect, it } from "vitest";
+import { createSecret, uniqueName } from "../support/fixtures";
 import { sm, token } from "../support/sm";
 
 const DAY = 86_400;
@@ -9,19 +10,15 @@ const MARKED = {
   Message: "You can't perform this operation on the secret because it was marked for deletion.",
 };
 const NOT_FOUND = { __type: "ResourceNotFoundException", Message: "Secrets Manager can't find the specified secret." };
-const uniqueName = (prefix = "delete") => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 const nowSeconds = () => Date.now() / 1000;
 
-async function createSecret(name: string) {
-  const res = await sm("CreateSecret", { Name: name, SecretString: "v1", ClientRequestToken: token(), Tags: [{ Key: "t", Value: "1" }] });
-  expect(res.status).toBe(200);
-  return res.body as { ARN: string; Name: string; VersionId: string };
-}
+// Every secret here carries the tag t=1, so UntagResource has one to remove.
+const createTagged = (name: string) => createSecret(name, "v1", { Tags: [{ Key: "t", Value: "1" }] });
 
 describe("DeleteSecret", () => {
   it("without a window schedules deletion 30 days out and returns exactly ARN, Name and DeletionDate", async () => {
-    const name = uniqueName();
-    const created = await createSecret(name);
+    const name = uniqueName("delete");
+    const created = await createTagged(name);
     const res = await sm("DeleteSecret", { SecretId: name });
     expect(res.status).toBe(200);
     expect(Object.keys(res.body).sort()).toEqual(["ARN", "DeletionDate", "Name"]);
@@ -30,16 +27,16 @@ describe("DeleteSecret", () => {
   });
 
   it.each([7, 30])("accepts a RecoveryWindowInDays of %i", async (days) => {
-    const name = uniqueName();
-    await createSecret(name);
+    const name = uniqueName("delete");
+    await createTagged(name);
     const res = await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: days });
     expect(res.status).toBe(200);
     expect(Math.abs(res.body.DeletionDate - (nowSeconds() + days * DAY))).toBeLessThan(60);
   });
 
   it.each([6, 31])("a RecoveryWindowInDays of %i returns InvalidParameterException and deletes nothing", async (days) => {
-    const name = uniqueName();
-    await createSecret(name);
+    const name = uniqueName("delete");
+    await createTagged(name);
     const res = await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: days });
     expect(res.status).toBe(400);
     expect(res.body.__type).toBe("InvalidParameterException");
@@ -47,8 +44,8 @@ describe("DeleteSecret", () => {
   });
 
   it("RecoveryWindowInDays together with ForceDeleteWithoutRecovery returns InvalidParameterException", async () => {
-    const name = uniqueName();
-    await createSecret(name);
+    const name = uniqueName("delete");
+    await createTagged(name);
     const res = await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7, ForceDeleteWithoutRecovery: true });
     expect(res.status).toBe(400);
     expect(res.body.__type).toBe("InvalidParameterException");
@@ -56,8 +53,8 @@ describe("DeleteSecret", () => {
   });
 
   it("ForceDeleteWithoutRecovery removes the secret at once; DeletionDate is now", async () => {
-    const name = uniqueName();
-    const created = await createSecret(name);
+    const name = uniqueName("delete");
+    const created = await createTagged(name);
     const res = await sm("DeleteSecret", { SecretId: name, ForceDeleteWithoutRecovery: true });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ ARN: created.ARN, Name: name });
@@ -82,8 +79,8 @@ describe("DeleteSecret", () => {
   });
 
   it("ForceDeleteWithoutRecovery of a secret already scheduled for deletion removes it", async () => {
-    const name = uniqueName();
-    const created = await createSecret(name);
+    const name = uniqueName("delete");
+    const created = await createTagged(name);
     await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
     const res = await sm("DeleteSecret", { SecretId: name, ForceDeleteWithoutRecovery: true });
     expect(res.status).toBe(200);
@@ -93,8 +90,8 @@ describe("DeleteSecret", () => {
   });
 
   it("DeleteSecret again without force on a secret scheduled for deletion returns InvalidRequestException", async () => {
-    const name = uniqueName();
-    await createSecret(name);
+    const name = uniqueName("delete");
+    await createTagged(name);
     await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
     const deletedDate = (await sm("DescribeSecret", { SecretId: name })).body.DeletedDate;
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -106,8 +103,8 @@ describe("DeleteSecret", () => {
 
   it("deleting by full ARN and by partial ARN works", async () => {
     for (const idOf of [(arn: string) => arn, (arn: string) => arn.slice(0, -7)]) {
-      const name = uniqueName();
-      const created = await createSecret(name);
+      const name = uniqueName("delete");
+      const created = await createTagged(name);
       const res = await sm("DeleteSecret", { SecretId: idOf(created.ARN), RecoveryWindowInDays: 7 });
       expect(res.status).toBe(200);
       expect(res.body.ARN).toBe(created.ARN);
@@ -116,8 +113,8 @@ describe("DeleteSecret", () => {
 
   describe("while scheduled for deletion", () => {
     it("DescribeSecret works and shows DeletedDate", async () => {
-      const name = uniqueName();
-      await createSecret(name);
+      const name = uniqueName("delete");
+      await createTagged(name);
       await sm("DeleteSecret", { SecretId: name });
       const res = await sm("DescribeSecret", { SecretId: name });
       expect(res.status).toBe(200);
@@ -125,8 +122,8 @@ describe("DeleteSecret", () => {
     });
 
     it("every other operation on the secret returns InvalidRequestException", async () => {
-      const name = uniqueName();
-      const created = await createSecret(name);
+      const name = uniqueName("delete");
+      const created = await createTagged(name);
       await sm("DeleteSecret", { SecretId: name });
       const calls: [string, Record<string, unknown>][] = [
         ["GetSecretValue", { SecretId: name }],
@@ -145,8 +142,8 @@ describe("DeleteSecret", () => {
     });
 
     it("CreateSecret of the same name returns InvalidRequestException", async () => {
-      const name = uniqueName();
-      await createSecret(name);
+      const name = uniqueName("delete");
+      await createTagged(name);
       await sm("DeleteSecret", { SecretId: name });
       const res = await sm("CreateSecret", { Name: name, SecretString: "again", ClientRequestToken: token() });
       expect(res.body).toEqual({
@@ -156,8 +153,8 @@ describe("DeleteSecret", () => {
     });
 
     it("RestoreSecret clears the deletion and the secret answers again", async () => {
-      const name = uniqueName();
-      await createSecret(name);
+      const name = uniqueName("delete");
+      await createTagged(name);
       await sm("DeleteSecret", { SecretId: name });
       expect((await sm("RestoreSecret", { SecretId: name })).status).toBe(200);
       expect(await sm("DescribeSecret", { SecretId: name }).then((r) => r.body)).not.toHaveProperty("DeletedDate");

@@ -1,16 +1,10 @@
 // DescribeSecret through the Worker: which fields appear when (reference/aws-behaviour.md §4), the dates, and
 // lookup by name, full ARN and partial ARN. Never returns a value.
 import { describe, expect, it } from "vitest";
+import { createSecret, uniqueName } from "../support/fixtures";
 import { sm, token } from "../support/sm";
 
-const uniqueName = (prefix = "describe") => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 const DAY = 86_400;
-
-async function createSecret(name: string, extra: Record<string, unknown> = {}) {
-  const res = await sm("CreateSecret", { Name: name, SecretString: "never-shown", ClientRequestToken: token(), ...extra });
-  expect(res.status).toBe(200);
-  return res.body as { ARN: string; Name: string; VersionId: string };
-}
 
 const describeSecret = async (secretId: string) => {
   const res = await sm("DescribeSecret", { SecretId: secretId });
@@ -20,8 +14,8 @@ const describeSecret = async (secretId: string) => {
 
 describe("DescribeSecret", () => {
   it("a fresh secret with a value has exactly ARN, CreatedDate, LastChangedDate, Name and VersionIdsToStages", async () => {
-    const name = uniqueName();
-    const created = await createSecret(name);
+    const name = uniqueName("describe");
+    const created = await createSecret(name, "never-shown");
     const body = await describeSecret(name);
     expect(Object.keys(body).sort()).toEqual(["ARN", "CreatedDate", "LastChangedDate", "Name", "VersionIdsToStages"]);
     expect(body).toMatchObject({ ARN: created.ARN, Name: name, VersionIdsToStages: { [created.VersionId]: ["AWSCURRENT"] } });
@@ -29,14 +23,14 @@ describe("DescribeSecret", () => {
   });
 
   it("a secret without versions has no VersionIdsToStages key, and Description \"\" gives no Description key", async () => {
-    const name = uniqueName();
+    const name = uniqueName("describe");
     await sm("CreateSecret", { Name: name, Description: "" });
     const body = await describeSecret(name);
     expect(Object.keys(body).sort()).toEqual(["ARN", "CreatedDate", "LastChangedDate", "Name"]);
   });
 
   it("CreatedDate and LastChangedDate are epoch seconds close to now, and start together", async () => {
-    const name = uniqueName();
+    const name = uniqueName("describe");
     const now = Date.now() / 1000;
     await createSecret(name);
     const body = await describeSecret(name);
@@ -46,7 +40,7 @@ describe("DescribeSecret", () => {
   });
 
   it("LastChangedDate increases on a new version while CreatedDate stays", async () => {
-    const name = uniqueName();
+    const name = uniqueName("describe");
     await createSecret(name);
     const before = await describeSecret(name);
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -57,7 +51,7 @@ describe("DescribeSecret", () => {
   });
 
   it("LastAccessedDate is absent until the first GetSecretValue, then a whole UTC day", async () => {
-    const name = uniqueName();
+    const name = uniqueName("describe");
     await createSecret(name);
     expect(await describeSecret(name)).not.toHaveProperty("LastAccessedDate");
     await sm("GetSecretValue", { SecretId: name });
@@ -68,12 +62,12 @@ describe("DescribeSecret", () => {
   });
 
   it("Description, KmsKeyId and Type appear once set; the default key is never reported as KmsKeyId", async () => {
-    const name = uniqueName();
-    await createSecret(name, { Description: "the db", KmsKeyId: "alias/payments", Type: "example-partner" });
+    const name = uniqueName("describe");
+    await createSecret(name, "v1", { Description: "the db", KmsKeyId: "alias/payments", Type: "example-partner" });
     const body = await describeSecret(name);
     expect(body).toMatchObject({ Description: "the db", KmsKeyId: "alias/payments", Type: "example-partner" });
 
-    const plain = uniqueName();
+    const plain = uniqueName("describe");
     await createSecret(plain);
     const plainBody = await describeSecret(plain);
     expect(plainBody).not.toHaveProperty("KmsKeyId");
@@ -82,7 +76,7 @@ describe("DescribeSecret", () => {
   });
 
   it("Tags are absent until tagged, kept in insertion order, and [] after every tag is removed", async () => {
-    const name = uniqueName();
+    const name = uniqueName("describe");
     await createSecret(name);
     expect(await describeSecret(name)).not.toHaveProperty("Tags");
     await sm("TagResource", { SecretId: name, Tags: [{ Key: "tag1", Value: "value1" }] });
@@ -98,7 +92,7 @@ describe("DescribeSecret", () => {
   });
 
   it("VersionIdsToStages maps only labelled versions", async () => {
-    const name = uniqueName();
+    const name = uniqueName("describe");
     await createSecret(name);
     const v2 = (await sm("PutSecretValue", { SecretId: name, SecretString: "v2", ClientRequestToken: token() })).body.VersionId;
     const v3 = (await sm("PutSecretValue", { SecretId: name, SecretString: "v3", ClientRequestToken: token() })).body.VersionId;
@@ -106,7 +100,7 @@ describe("DescribeSecret", () => {
   });
 
   it("a secret scheduled for deletion is still described, with DeletedDate", async () => {
-    const name = uniqueName();
+    const name = uniqueName("describe");
     const created = await createSecret(name);
     await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 });
     const body = await describeSecret(name);
@@ -116,7 +110,7 @@ describe("DescribeSecret", () => {
   });
 
   it("resolves by name, full ARN and partial ARN", async () => {
-    const name = uniqueName();
+    const name = uniqueName("describe");
     const created = await createSecret(name);
     for (const id of [name, created.ARN, created.ARN.slice(0, -7)]) {
       expect((await describeSecret(id)).ARN).toBe(created.ARN);
@@ -130,7 +124,7 @@ describe("DescribeSecret", () => {
   });
 
   it("a force-deleted secret returns ResourceNotFoundException", async () => {
-    const name = uniqueName();
+    const name = uniqueName("describe");
     await createSecret(name);
     await sm("DeleteSecret", { SecretId: name, ForceDeleteWithoutRecovery: true });
     const res = await sm("DescribeSecret", { SecretId: name });
@@ -138,7 +132,7 @@ describe("DescribeSecret", () => {
   });
 
   it("an ARN in another account returns AccessDeniedException", async () => {
-    const created = await createSecret(uniqueName());
+    const created = await createSecret(uniqueName("describe"));
     const res = await sm("DescribeSecret", { SecretId: created.ARN.replace(":111122223333:", ":444455556666:") });
     expect(res.status).toBe(400);
     expect(res.body.__type).toBe("AccessDeniedException");

@@ -1,27 +1,15 @@
 // GetSecretValue through the Worker: the value by stage or VersionId, every recorded not-found variant, and how a
 // SecretId (name, full ARN, partial ARN, other account or region) resolves. reference/aws-behaviour.md E1–E2, E51–E57, §3.
 import { describe, expect, it } from "vitest";
+import { createSecret, putValue, uniqueName } from "../support/fixtures";
 import { sm, token } from "../support/sm";
 
 const NOT_FOUND = { __type: "ResourceNotFoundException", Message: "Secrets Manager can't find the specified secret." };
 const DAY = 86_400;
-const uniqueName = (prefix = "get") => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
-
-async function createSecret(name: string, value = "v1") {
-  const res = await sm("CreateSecret", { Name: name, SecretString: value, ClientRequestToken: token() });
-  expect(res.status).toBe(200);
-  return res.body as { ARN: string; Name: string; VersionId: string };
-}
-
-async function put(secretId: string, value: string, stages?: string[]) {
-  const res = await sm("PutSecretValue", { SecretId: secretId, SecretString: value, ClientRequestToken: token(), VersionStages: stages });
-  expect(res.status).toBe(200);
-  return res.body.VersionId as string;
-}
 
 describe("GetSecretValue", () => {
   it("returns exactly ARN, Name, VersionId, SecretString, VersionStages and CreatedDate of the AWSCURRENT version", async () => {
-    const name = uniqueName();
+    const name = uniqueName("get");
     const created = await createSecret(name, "hello");
     const before = Date.now() / 1000;
     const res = await sm("GetSecretValue", { SecretId: name });
@@ -33,10 +21,10 @@ describe("GetSecretValue", () => {
   });
 
   it("returns the version named by VersionId and the one holding VersionStage, with that version's CreatedDate", async () => {
-    const name = uniqueName();
+    const name = uniqueName("get");
     const v1 = (await createSecret(name, "first")).VersionId;
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const v2 = await put(name, "second");
+    const v2 = (await putValue(name, "second")).VersionId;
 
     const byId = await sm("GetSecretValue", { SecretId: name, VersionId: v1 });
     expect(byId.body).toMatchObject({ VersionId: v1, SecretString: "first", VersionStages: ["AWSPREVIOUS"] });
@@ -48,7 +36,7 @@ describe("GetSecretValue", () => {
   });
 
   it("accepts a VersionId together with a VersionStage that is on it", async () => {
-    const name = uniqueName();
+    const name = uniqueName("get");
     const v1 = (await createSecret(name)).VersionId;
     const res = await sm("GetSecretValue", { SecretId: name, VersionId: v1, VersionStage: "AWSCURRENT" });
     expect(res.status).toBe(200);
@@ -56,7 +44,7 @@ describe("GetSecretValue", () => {
   });
 
   it("a binary secret returns SecretBinary and no SecretString", async () => {
-    const name = uniqueName();
+    const name = uniqueName("get");
     await sm("CreateSecret", { Name: name, SecretBinary: "AAEC/w==", ClientRequestToken: token() });
     const res = await sm("GetSecretValue", { SecretId: name });
     expect(res.body.SecretBinary).toBe("AAEC/w==");
@@ -71,7 +59,7 @@ describe("GetSecretValue", () => {
     });
 
     it("a secret without versions returns ResourceNotFoundException for staging label AWSCURRENT", async () => {
-      const name = uniqueName();
+      const name = uniqueName("get");
       await sm("CreateSecret", { Name: name });
       const res = await sm("GetSecretValue", { SecretId: name });
       expect(res.status).toBe(400);
@@ -82,7 +70,7 @@ describe("GetSecretValue", () => {
     });
 
     it("a VersionId that does not exist returns ResourceNotFoundException naming it", async () => {
-      const name = uniqueName();
+      const name = uniqueName("get");
       await createSecret(name);
       const missing = token();
       const res = await sm("GetSecretValue", { SecretId: name, VersionId: missing });
@@ -93,7 +81,7 @@ describe("GetSecretValue", () => {
     });
 
     it("a VersionStage on no version returns ResourceNotFoundException naming the label", async () => {
-      const name = uniqueName();
+      const name = uniqueName("get");
       await createSecret(name);
       const res = await sm("GetSecretValue", { SecretId: name, VersionStage: "AWSPENDING" });
       expect(res.body).toEqual({
@@ -103,7 +91,7 @@ describe("GetSecretValue", () => {
     });
 
     it("AWSPREVIOUS of a one-version secret, asked by ARN, returns ResourceNotFoundException", async () => {
-      const created = await createSecret(uniqueName());
+      const created = await createSecret(uniqueName("get"));
       const res = await sm("GetSecretValue", { SecretId: created.ARN, VersionStage: "AWSPREVIOUS" });
       expect(res.body).toEqual({
         __type: "ResourceNotFoundException",
@@ -112,9 +100,9 @@ describe("GetSecretValue", () => {
     });
 
     it("a VersionId with a VersionStage that is not on it returns InvalidRequestException", async () => {
-      const name = uniqueName();
+      const name = uniqueName("get");
       const v1 = (await createSecret(name)).VersionId;
-      await put(name, "v2");
+      await putValue(name, "v2");
       const res = await sm("GetSecretValue", { SecretId: name, VersionId: v1, VersionStage: "AWSCURRENT" });
       expect(res.status).toBe(400);
       expect(res.body).toEqual({
@@ -124,7 +112,7 @@ describe("GetSecretValue", () => {
     });
 
     it("a secret marked for deletion returns InvalidRequestException", async () => {
-      const name = uniqueName();
+      const name = uniqueName("get");
       await createSecret(name);
       await sm("DeleteSecret", { SecretId: name });
       const res = await sm("GetSecretValue", { SecretId: name });
@@ -157,7 +145,7 @@ describe("GetSecretValue", () => {
     });
 
     it("a full ARN with the wrong suffix returns ResourceNotFoundException", async () => {
-      const created = await createSecret(uniqueName());
+      const created = await createSecret(uniqueName("get"));
       const suffix = created.ARN.slice(-6);
       const wrong = `${created.ARN.slice(0, -6)}${suffix === "AAAAAA" ? "BBBBBB" : "AAAAAA"}`;
       const res = await sm("GetSecretValue", { SecretId: wrong });
@@ -165,7 +153,7 @@ describe("GetSecretValue", () => {
     });
 
     it("an ARN in another account returns AccessDeniedException", async () => {
-      const created = await createSecret(uniqueName());
+      const created = await createSecret(uniqueName("get"));
       const foreign = created.ARN.replace(":111122223333:", ":444455556666:");
       const res = await sm("GetSecretValue", { SecretId: foreign });
       expect(res.status).toBe(400);
@@ -174,7 +162,7 @@ describe("GetSecretValue", () => {
     });
 
     it("another region is a separate namespace", async () => {
-      const name = uniqueName();
+      const name = uniqueName("get");
       await createSecret(name);
       const res = await sm("GetSecretValue", { SecretId: name }, { region: "eu-west-1" });
       expect(res.body).toEqual(NOT_FOUND);
@@ -183,7 +171,7 @@ describe("GetSecretValue", () => {
 
   describe("LastAccessedDate", () => {
     it("is absent before the first read, then a whole UTC day that a second read leaves unchanged", async () => {
-      const name = uniqueName();
+      const name = uniqueName("get");
       const created = await createSecret(name);
       expect(await sm("DescribeSecret", { SecretId: name }).then((r) => r.body)).not.toHaveProperty("LastAccessedDate");
       const unread = await sm("ListSecretVersionIds", { SecretId: name });
@@ -202,9 +190,9 @@ describe("GetSecretValue", () => {
     });
 
     it("is recorded only on the version that was read", async () => {
-      const name = uniqueName();
+      const name = uniqueName("get");
       const v1 = (await createSecret(name)).VersionId;
-      const v2 = await put(name, "v2");
+      const v2 = (await putValue(name, "v2")).VersionId;
       await sm("GetSecretValue", { SecretId: name, VersionId: v1 });
       const listed = await sm("ListSecretVersionIds", { SecretId: name });
       const byId = Object.fromEntries(listed.body.Versions.map((v: { VersionId: string }) => [v.VersionId, v]));

@@ -1,7 +1,8 @@
 // ListSecretVersionIds through the Worker: entry shape, deprecated versions (no VersionStages key), KmsKeyIds,
 // MaxResults/NextToken paging and its errors. reference/aws-behaviour.md §4–5.
 import { describe, expect, it } from "vitest";
-import { sm, token } from "../support/sm";
+import { createSecret, putValue, uniqueName } from "../support/fixtures";
+import { sm } from "../support/sm";
 
 interface Entry {
   VersionId: string;
@@ -11,19 +12,6 @@ interface Entry {
   KmsKeyIds: string[];
 }
 
-const uniqueName = (prefix = "versions") => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
-
-async function createSecret(name: string, extra: Record<string, unknown> = {}) {
-  const res = await sm("CreateSecret", { Name: name, SecretString: "v1", ClientRequestToken: token(), ...extra });
-  expect(res.status).toBe(200);
-  return res.body as { ARN: string; Name: string; VersionId: string };
-}
-
-async function put(secretId: string, value: string) {
-  const res = await sm("PutSecretValue", { SecretId: secretId, SecretString: value, ClientRequestToken: token() });
-  expect(res.status).toBe(200);
-  return res.body.VersionId as string;
-}
 
 async function list(secretId: string, extra: Record<string, unknown> = {}) {
   const res = await sm("ListSecretVersionIds", { SecretId: secretId, ...extra });
@@ -35,7 +23,7 @@ const byId = (versions: Entry[]) => Object.fromEntries(versions.map((v) => [v.Ve
 
 describe("ListSecretVersionIds", () => {
   it("returns ARN, Name and Versions whose entries have exactly CreatedDate, KmsKeyIds, VersionId and VersionStages", async () => {
-    const name = uniqueName();
+    const name = uniqueName("versions");
     const created = await createSecret(name);
     const body = await list(name);
     expect(Object.keys(body).sort()).toEqual(["ARN", "Name", "Versions"]);
@@ -49,23 +37,23 @@ describe("ListSecretVersionIds", () => {
   });
 
   it("a secret without versions lists none", async () => {
-    const name = uniqueName();
+    const name = uniqueName("versions");
     await sm("CreateSecret", { Name: name });
     expect((await list(name)).Versions).toEqual([]);
   });
 
   it("deprecated versions are hidden unless IncludeDeprecated, and then have no VersionStages key", async () => {
-    const name = uniqueName();
+    const name = uniqueName("versions");
     const v1 = (await createSecret(name)).VersionId;
-    const v2 = await put(name, "v2");
-    const v3 = await put(name, "v3");
+    const v2 = (await putValue(name, "v2")).VersionId;
+    const v3 = (await putValue(name, "v3")).VersionId;
 
     const labelled = byId((await list(name)).Versions);
     expect(Object.keys(labelled).sort()).toEqual([v2, v3].sort());
     expect(labelled[v2]!.VersionStages).toEqual(["AWSPREVIOUS"]);
     expect(labelled[v3]!.VersionStages).toEqual(["AWSCURRENT"]);
 
-    const v4 = await put(name, "v4");
+    const v4 = (await putValue(name, "v4")).VersionId;
     const all = byId((await list(name, { IncludeDeprecated: true })).Versions);
     expect(Object.keys(all).sort()).toEqual([v1, v2, v3, v4].sort());
     expect(all[v1]).not.toHaveProperty("VersionStages");
@@ -76,22 +64,22 @@ describe("ListSecretVersionIds", () => {
   });
 
   it("a deprecated version can still be read by VersionId", async () => {
-    const name = uniqueName();
+    const name = uniqueName("versions");
     const v1 = (await createSecret(name)).VersionId;
-    await put(name, "v2");
-    await put(name, "v3");
+    await putValue(name, "v2");
+    await putValue(name, "v3");
     const got = await sm("GetSecretValue", { SecretId: name, VersionId: v1 });
     expect(got.status).toBe(200);
     expect(got.body.SecretString).toBe("v1");
   });
 
   it("KmsKeyIds is [\"DefaultEncryptionKey\"] for the default key and names the key otherwise", async () => {
-    const plain = uniqueName();
+    const plain = uniqueName("versions");
     await createSecret(plain);
     expect((await list(plain)).Versions[0]!.KmsKeyIds).toEqual(["DefaultEncryptionKey"]);
 
-    const named = uniqueName();
-    await createSecret(named, { KmsKeyId: "alias/payments" });
+    const named = uniqueName("versions");
+    await createSecret(named, "v1", { KmsKeyId: "alias/payments" });
     const kmsKeyIds = (await list(named)).Versions[0]!.KmsKeyIds;
     expect(kmsKeyIds).toHaveLength(1);
     expect(kmsKeyIds[0]).not.toBe("DefaultEncryptionKey");
@@ -99,9 +87,9 @@ describe("ListSecretVersionIds", () => {
   });
 
   it("LastAccessedDate appears only on versions that were read", async () => {
-    const name = uniqueName();
+    const name = uniqueName("versions");
     const v1 = (await createSecret(name)).VersionId;
-    const v2 = await put(name, "v2");
+    const v2 = (await putValue(name, "v2")).VersionId;
     await sm("GetSecretValue", { SecretId: name });
     const versions = byId((await list(name)).Versions);
     expect(versions[v2]!.LastAccessedDate! % 86_400).toBe(0);
@@ -109,16 +97,16 @@ describe("ListSecretVersionIds", () => {
   });
 
   it("resolves by full and partial ARN", async () => {
-    const created = await createSecret(uniqueName());
+    const created = await createSecret(uniqueName("versions"));
     expect((await list(created.ARN)).Versions).toHaveLength(1);
     expect((await list(created.ARN.slice(0, -7))).Versions).toHaveLength(1);
   });
 
   describe("paging", () => {
     it("MaxResults pages with NextToken visit every version exactly once", async () => {
-      const name = uniqueName();
+      const name = uniqueName("versions");
       const ids = [(await createSecret(name)).VersionId];
-      for (let i = 2; i <= 5; i++) ids.push(await put(name, `v${i}`));
+      for (let i = 2; i <= 5; i++) ids.push((await putValue(name, `v${i}`)).VersionId);
 
       const seen: string[] = [];
       let next: string | undefined;
@@ -135,16 +123,16 @@ describe("ListSecretVersionIds", () => {
     });
 
     it("the last page has no NextToken key", async () => {
-      const name = uniqueName();
+      const name = uniqueName("versions");
       await createSecret(name);
-      await put(name, "v2");
+      await putValue(name, "v2");
       const body = await list(name, { MaxResults: 2 });
       expect(body.Versions).toHaveLength(2);
       expect(body).not.toHaveProperty("NextToken");
     });
 
     it("a NextToken that is not a token returns InvalidNextTokenException", async () => {
-      const name = uniqueName();
+      const name = uniqueName("versions");
       await createSecret(name);
       const res = await sm("ListSecretVersionIds", { SecretId: name, NextToken: "not-a-real-token" });
       expect(res.status).toBe(400);
@@ -152,7 +140,7 @@ describe("ListSecretVersionIds", () => {
     });
 
     it("a well-formed NextToken the service never issued returns InvalidNextTokenException", async () => {
-      const name = uniqueName();
+      const name = uniqueName("versions");
       await createSecret(name);
       const forged = btoa(JSON.stringify({ before: 1_000_000 }));
       const res = await sm("ListSecretVersionIds", { SecretId: name, NextToken: forged });
@@ -161,7 +149,7 @@ describe("ListSecretVersionIds", () => {
     });
 
     it("MaxResults outside 1..100 returns ValidationException", async () => {
-      const name = uniqueName();
+      const name = uniqueName("versions");
       await createSecret(name);
       for (const max of [0, 101]) {
         const res = await sm("ListSecretVersionIds", { SecretId: name, MaxResults: max });
@@ -179,7 +167,7 @@ describe("ListSecretVersionIds", () => {
     });
 
     it("a secret marked for deletion returns InvalidRequestException", async () => {
-      const name = uniqueName();
+      const name = uniqueName("versions");
       await createSecret(name);
       await sm("DeleteSecret", { SecretId: name });
       const res = await sm("ListSecretVersionIds", { SecretId: name });

@@ -2,10 +2,10 @@
 // base64 binaries, and responses that never carry null (reference/aws-behaviour.md §1).
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { uniqueName } from "../support/fixtures";
 import { sign, sm, token } from "../support/sm";
 
 const AMZ_JSON = "application/x-amz-json-1.1";
-const uniqueName = (prefix = "protocol") => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 
 /** A signed request with exactly these parts (sm() always sets a valid target). */
 async function raw(init: { method?: string; target?: string; body?: string; path?: string }) {
@@ -92,7 +92,7 @@ describe("AWS JSON 1.1 protocol", () => {
 
   describe("payloads", () => {
     it("timestamps are JSON numbers: epoch seconds with at most millisecond precision", async () => {
-      const name = uniqueName();
+      const name = uniqueName("protocol");
       await sm("CreateSecret", { Name: name, SecretString: "v", ClientRequestToken: token() });
       await sm("GetSecretValue", { SecretId: name });
       const res = await raw({ target: "secretsmanager.DescribeSecret", body: JSON.stringify({ SecretId: name }) });
@@ -105,14 +105,14 @@ describe("AWS JSON 1.1 protocol", () => {
     });
 
     it("SecretBinary travels as base64 and round-trips bytes 00 01 02 ff exactly", async () => {
-      const name = uniqueName();
+      const name = uniqueName("protocol");
       await sm("CreateSecret", { Name: name, SecretBinary: "AAEC/w==", ClientRequestToken: token() });
       const res = await raw({ target: "secretsmanager.GetSecretValue", body: JSON.stringify({ SecretId: name }) });
       expect(await res.text()).toContain('"SecretBinary":"AAEC/w=="');
     });
 
     it("SecretBinary round-trips every byte value", async () => {
-      const name = uniqueName();
+      const name = uniqueName("protocol");
       const bytes = Uint8Array.from({ length: 256 }, (_, i) => i);
       const encoded = btoa(String.fromCharCode(...bytes));
       await sm("CreateSecret", { Name: name, SecretBinary: encoded, ClientRequestToken: token() });
@@ -120,15 +120,15 @@ describe("AWS JSON 1.1 protocol", () => {
     });
 
     it("SecretString round-trips unicode and JSON text unchanged", async () => {
-      const name = uniqueName();
+      const name = uniqueName("protocol");
       const value = JSON.stringify({ user: "admin", password: "pä$$wörd 🔑 \"quoted\"\n" });
       await sm("CreateSecret", { Name: name, SecretString: value, ClientRequestToken: token() });
       expect((await sm("GetSecretValue", { SecretId: name })).body.SecretString).toBe(value);
     });
 
     it("no response carries a null field", async () => {
-      const name = uniqueName();
-      const bare = uniqueName();
+      const name = uniqueName("protocol");
+      const bare = uniqueName("protocol");
       const responses = [
         await sm("CreateSecret", { Name: name, SecretString: "v", ClientRequestToken: token() }),
         await sm("CreateSecret", { Name: bare }),

@@ -1,19 +1,18 @@
 // RestoreSecret through the Worker: cancelling a scheduled deletion (reference/aws-behaviour.md §4, §7).
 import { describe, expect, it } from "vitest";
+import { createSecret, uniqueName } from "../support/fixtures";
 import { sm, token } from "../support/sm";
 
-const uniqueName = (prefix = "restore") => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 
 async function createScheduled(name: string) {
-  const created = await sm("CreateSecret", { Name: name, SecretString: "v1", ClientRequestToken: token(), Tags: [{ Key: "k", Value: "v" }] });
-  expect(created.status).toBe(200);
+  const created = await createSecret(name, "v1", { Tags: [{ Key: "k", Value: "v" }] });
   expect((await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 })).status).toBe(200);
-  return created.body as { ARN: string; Name: string; VersionId: string };
+  return created;
 }
 
 describe("RestoreSecret", () => {
   it("returns exactly ARN and Name and removes DeletedDate", async () => {
-    const name = uniqueName();
+    const name = uniqueName("restore");
     const created = await createScheduled(name);
     const res = await sm("RestoreSecret", { SecretId: name });
     expect(res.status).toBe(200);
@@ -25,7 +24,7 @@ describe("RestoreSecret", () => {
   });
 
   it("a restored secret accepts reads and writes again", async () => {
-    const name = uniqueName();
+    const name = uniqueName("restore");
     await createScheduled(name);
     await sm("RestoreSecret", { SecretId: name });
     expect((await sm("GetSecretValue", { SecretId: name })).body.SecretString).toBe("v1");
@@ -35,7 +34,7 @@ describe("RestoreSecret", () => {
   });
 
   it("a restored secret can be scheduled for deletion again", async () => {
-    const name = uniqueName();
+    const name = uniqueName("restore");
     await createScheduled(name);
     await sm("RestoreSecret", { SecretId: name });
     expect((await sm("DeleteSecret", { SecretId: name, RecoveryWindowInDays: 7 })).status).toBe(200);
@@ -43,7 +42,7 @@ describe("RestoreSecret", () => {
 
   it("resolves by full and partial ARN", async () => {
     for (const idOf of [(arn: string) => arn, (arn: string) => arn.slice(0, -7)]) {
-      const name = uniqueName();
+      const name = uniqueName("restore");
       const created = await createScheduled(name);
       const res = await sm("RestoreSecret", { SecretId: idOf(created.ARN) });
       expect(res.status).toBe(200);
@@ -52,7 +51,7 @@ describe("RestoreSecret", () => {
   });
 
   it("RestoreSecret of a secret that is not scheduled for deletion returns ARN and Name", async () => {
-    const name = uniqueName();
+    const name = uniqueName("restore");
     const created = await sm("CreateSecret", { Name: name, SecretString: "v", ClientRequestToken: token() });
     const res = await sm("RestoreSecret", { SecretId: name });
     expect(res.status).toBe(200);
@@ -66,7 +65,7 @@ describe("RestoreSecret", () => {
   });
 
   it("a force-deleted secret cannot be restored", async () => {
-    const name = uniqueName();
+    const name = uniqueName("restore");
     await createScheduled(name);
     await sm("DeleteSecret", { SecretId: name, ForceDeleteWithoutRecovery: true });
     const res = await sm("RestoreSecret", { SecretId: name });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { uniqueName } from "../support/fixtures";
 import { errorOf, signedRequest, sm, token } from "../support/sm";
 
-const uniqueName = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 const BAD_SIGNATURE =
   "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 

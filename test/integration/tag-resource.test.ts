@@ -1,21 +1,15 @@
 // TagResource through the Worker: insertion order, overwrites, the 50-tag limit and reserved keys
 // (reference/aws-behaviour.md §4, E56).
 import { describe, expect, it } from "vitest";
-import { sm, token } from "../support/sm";
+import { createSecret, uniqueName } from "../support/fixtures";
+import { sm } from "../support/sm";
 
-const uniqueName = (prefix = "tag") => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 const tagsOf = async (secretId: string) => (await sm("DescribeSecret", { SecretId: secretId })).body.Tags;
 const numbered = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ Key: `key${from + i}`, Value: `value${from + i}` }));
 
-async function createSecret(name: string) {
-  const res = await sm("CreateSecret", { Name: name, SecretString: "v", ClientRequestToken: token() });
-  expect(res.status).toBe(200);
-  return res.body as { ARN: string; Name: string; VersionId: string };
-}
-
 describe("TagResource", () => {
   it("returns an empty body and adds tags in insertion order", async () => {
-    const name = uniqueName();
+    const name = uniqueName("tag");
     await createSecret(name);
     const res = await sm("TagResource", { SecretId: name, Tags: [{ Key: "tag1", Value: "value1" }] });
     expect(res.status).toBe(200);
@@ -29,7 +23,7 @@ describe("TagResource", () => {
   });
 
   it("tagging an existing key overwrites its value", async () => {
-    const name = uniqueName();
+    const name = uniqueName("tag");
     await createSecret(name);
     await sm("TagResource", { SecretId: name, Tags: [{ Key: "env", Value: "dev" }, { Key: "team", Value: "a" }] });
     await sm("TagResource", { SecretId: name, Tags: [{ Key: "env", Value: "prod" }] });
@@ -39,14 +33,14 @@ describe("TagResource", () => {
   });
 
   it("accepts an empty tag value", async () => {
-    const name = uniqueName();
+    const name = uniqueName("tag");
     await createSecret(name);
     expect((await sm("TagResource", { SecretId: name, Tags: [{ Key: "flag", Value: "" }] })).status).toBe(200);
     expect(await tagsOf(name)).toEqual([{ Key: "flag", Value: "" }]);
   });
 
   it("resolves by full and partial ARN", async () => {
-    const name = uniqueName();
+    const name = uniqueName("tag");
     const created = await createSecret(name);
     await sm("TagResource", { SecretId: created.ARN, Tags: [{ Key: "a", Value: "1" }] });
     await sm("TagResource", { SecretId: created.ARN.slice(0, -7), Tags: [{ Key: "b", Value: "2" }] });
@@ -55,7 +49,7 @@ describe("TagResource", () => {
 
   describe("limits", () => {
     it("a secret may hold 50 tags; a 51st returns InvalidParameterException and changes nothing", async () => {
-      const name = uniqueName();
+      const name = uniqueName("tag");
       await createSecret(name);
       expect((await sm("TagResource", { SecretId: name, Tags: numbered(0, 30) })).status).toBe(200);
       expect((await sm("TagResource", { SecretId: name, Tags: numbered(30, 20) })).status).toBe(200);
@@ -66,7 +60,7 @@ describe("TagResource", () => {
     });
 
     it("overwriting a key on a secret with 50 tags is allowed", async () => {
-      const name = uniqueName();
+      const name = uniqueName("tag");
       await createSecret(name);
       await sm("TagResource", { SecretId: name, Tags: numbered(0, 50) });
       const res = await sm("TagResource", { SecretId: name, Tags: [{ Key: "key7", Value: "new" }] });
@@ -75,7 +69,7 @@ describe("TagResource", () => {
     });
 
     it("51 tags in one request return InvalidParameterException", async () => {
-      const name = uniqueName();
+      const name = uniqueName("tag");
       await createSecret(name);
       const res = await sm("TagResource", { SecretId: name, Tags: numbered(0, 51) });
       expect(res.status).toBe(400);
@@ -84,7 +78,7 @@ describe("TagResource", () => {
     });
 
     it("a key starting with aws: returns InvalidParameterException", async () => {
-      const name = uniqueName();
+      const name = uniqueName("tag");
       await createSecret(name);
       for (const Key of ["aws:owner", "AWS:owner"]) {
         const res = await sm("TagResource", { SecretId: name, Tags: [{ Key, Value: "x" }] });
@@ -94,7 +88,7 @@ describe("TagResource", () => {
     });
 
     it("a key longer than 128 or a value longer than 256 characters returns ValidationException", async () => {
-      const name = uniqueName();
+      const name = uniqueName("tag");
       await createSecret(name);
       for (const tag of [{ Key: "k".repeat(129), Value: "v" }, { Key: "k", Value: "v".repeat(257) }]) {
         const res = await sm("TagResource", { SecretId: name, Tags: [tag] });
@@ -111,7 +105,7 @@ describe("TagResource", () => {
     });
 
     it("TagResource on a secret marked for deletion returns InvalidRequestException", async () => {
-      const name = uniqueName();
+      const name = uniqueName("tag");
       await createSecret(name);
       await sm("DeleteSecret", { SecretId: name });
       const res = await sm("TagResource", { SecretId: name, Tags: [{ Key: "k", Value: "v" }] });
@@ -123,7 +117,7 @@ describe("TagResource", () => {
     });
 
     it("missing Tags returns ValidationException", async () => {
-      const name = uniqueName();
+      const name = uniqueName("tag");
       await createSecret(name);
       const res = await sm("TagResource", { SecretId: name });
       expect(res.body).toEqual({

@@ -1,20 +1,17 @@
 // UntagResource through the Worker: removal by key, order of what remains, absent keys, and "Tags": [] once
 // everything is removed (reference/aws-behaviour.md §4, E56).
 import { describe, expect, it } from "vitest";
-import { sm, token } from "../support/sm";
+import { createSecret, uniqueName } from "../support/fixtures";
+import { sm } from "../support/sm";
 
-const uniqueName = (prefix = "untag") => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 const describeSecret = async (secretId: string) => (await sm("DescribeSecret", { SecretId: secretId })).body;
 
-async function createTagged(name: string, tags = [{ Key: "tag1", Value: "value1" }, { Key: "tag2", Value: "value2" }, { Key: "tag3", Value: "value3" }]) {
-  const res = await sm("CreateSecret", { Name: name, SecretString: "v", ClientRequestToken: token(), Tags: tags });
-  expect(res.status).toBe(200);
-  return res.body as { ARN: string; Name: string; VersionId: string };
-}
+const createTagged = (name: string, tags = [{ Key: "tag1", Value: "value1" }, { Key: "tag2", Value: "value2" }, { Key: "tag3", Value: "value3" }]) =>
+  createSecret(name, "v", { Tags: tags });
 
 describe("UntagResource", () => {
   it("returns an empty body and removes the keys, keeping the order of the rest", async () => {
-    const name = uniqueName();
+    const name = uniqueName("untag");
     await createTagged(name);
     const res = await sm("UntagResource", { SecretId: name, TagKeys: ["tag2"] });
     expect(res.status).toBe(200);
@@ -26,14 +23,14 @@ describe("UntagResource", () => {
   });
 
   it("removing every tag leaves \"Tags\": []", async () => {
-    const name = uniqueName();
+    const name = uniqueName("untag");
     await createTagged(name);
     await sm("UntagResource", { SecretId: name, TagKeys: ["tag1", "tag2", "tag3"] });
     expect((await describeSecret(name)).Tags).toEqual([]);
   });
 
   it("keys the secret does not have are ignored", async () => {
-    const name = uniqueName();
+    const name = uniqueName("untag");
     await createTagged(name);
     const res = await sm("UntagResource", { SecretId: name, TagKeys: ["nope", "tag1"] });
     expect(res.status).toBe(200);
@@ -44,14 +41,14 @@ describe("UntagResource", () => {
   });
 
   it("keys are case-sensitive", async () => {
-    const name = uniqueName();
+    const name = uniqueName("untag");
     await createTagged(name);
     await sm("UntagResource", { SecretId: name, TagKeys: ["TAG1"] });
     expect((await describeSecret(name)).Tags).toHaveLength(3);
   });
 
   it("a removed key can be tagged again and goes to the end", async () => {
-    const name = uniqueName();
+    const name = uniqueName("untag");
     await createTagged(name);
     await sm("UntagResource", { SecretId: name, TagKeys: ["tag1"] });
     await sm("TagResource", { SecretId: name, Tags: [{ Key: "tag1", Value: "again" }] });
@@ -63,7 +60,7 @@ describe("UntagResource", () => {
   });
 
   it("resolves by full and partial ARN", async () => {
-    const name = uniqueName();
+    const name = uniqueName("untag");
     const created = await createTagged(name);
     await sm("UntagResource", { SecretId: created.ARN, TagKeys: ["tag1"] });
     await sm("UntagResource", { SecretId: created.ARN.slice(0, -7), TagKeys: ["tag2"] });
@@ -77,7 +74,7 @@ describe("UntagResource", () => {
     });
 
     it("UntagResource on a secret marked for deletion returns InvalidRequestException", async () => {
-      const name = uniqueName();
+      const name = uniqueName("untag");
       await createTagged(name);
       await sm("DeleteSecret", { SecretId: name });
       const res = await sm("UntagResource", { SecretId: name, TagKeys: ["tag1"] });
@@ -90,7 +87,7 @@ describe("UntagResource", () => {
     });
 
     it("missing TagKeys returns ValidationException", async () => {
-      const name = uniqueName();
+      const name = uniqueName("untag");
       await createTagged(name);
       const res = await sm("UntagResource", { SecretId: name });
       expect(res.body).toEqual({

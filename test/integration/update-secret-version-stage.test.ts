@@ -1,22 +1,8 @@
 // UpdateSecretVersionStage through the Worker: every label-move sequence AWS recorded (reference/aws-behaviour.md §5),
 // checked through ListSecretVersionIds and GetSecretValue with labels compared as sets, and its errors (E61).
 import { describe, expect, it } from "vitest";
+import { createSecret, expectVersions, putValue, sortedLabels, uniqueName } from "../support/fixtures";
 import { sm, token } from "../support/sm";
-
-const uniqueName = (prefix = "stage") => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
-const sorted = (labels: string[]) => [...labels].sort();
-
-async function createSecret(name: string, value = "S0") {
-  const res = await sm("CreateSecret", { Name: name, SecretString: value, ClientRequestToken: token() });
-  expect(res.status).toBe(200);
-  return res.body.VersionId as string;
-}
-
-async function put(secretId: string, value: string, stages?: string[]) {
-  const res = await sm("PutSecretValue", { SecretId: secretId, SecretString: value, ClientRequestToken: token(), VersionStages: stages });
-  expect(res.status).toBe(200);
-  return res.body.VersionId as string;
-}
 
 async function move(secretId: string, stage: string, removeFrom?: string, moveTo?: string) {
   const res = await sm("UpdateSecretVersionStage", { SecretId: secretId, VersionStage: stage, RemoveFromVersionId: removeFrom, MoveToVersionId: moveTo });
@@ -24,53 +10,44 @@ async function move(secretId: string, stage: string, removeFrom?: string, moveTo
   return res;
 }
 
-/** Labelled versions from ListSecretVersionIds as id → sorted labels; exactly the expected versions are listed. */
-async function expectVersions(secretId: string, expected: Record<string, string[]>) {
-  const res = await sm("ListSecretVersionIds", { SecretId: secretId });
-  expect(res.status).toBe(200);
-  const actual = Object.fromEntries(res.body.Versions.map((v: { VersionId: string; VersionStages: string[] }) => [v.VersionId, sorted(v.VersionStages)]));
-  expect(res.body.Versions).toHaveLength(Object.keys(expected).length);
-  expect(actual).toEqual(Object.fromEntries(Object.entries(expected).map(([id, labels]) => [id, sorted(labels)])));
-}
-
 async function expectValue(secretId: string, query: Record<string, string>, versionId: string, value: string, stages: string[]) {
   const res = await sm("GetSecretValue", { SecretId: secretId, ...query });
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({ VersionId: versionId, SecretString: value });
-  expect(sorted(res.body.VersionStages)).toEqual(sorted(stages));
+  expect(sortedLabels(res.body.VersionStages)).toEqual(sortedLabels(stages));
 }
 
 describe("UpdateSecretVersionStage", () => {
   it("moving AWSCURRENT returns exactly ARN and Name", async () => {
-    const name = uniqueName();
-    const v1 = await createSecret(name);
-    const v2 = await put(name, "S1", ["AWSPENDING"]);
+    const name = uniqueName("stage");
+    const v1 = (await createSecret(name, "S0")).VersionId;
+    const v2 = (await putValue(name, "S1", ["AWSPENDING"])).VersionId;
     const res = await move(name, "AWSCURRENT", v1, v2);
     expect(Object.keys(res.body).sort()).toEqual(["ARN", "Name"]);
     expect(res.body.Name).toBe(name);
   });
 
   it("promoting AWSPENDING keeps AWSPENDING on the new current version; the next PutSecretValue drops it", async () => {
-    const name = uniqueName();
-    const v1 = await createSecret(name);
-    const v2 = await put(name, "S1", ["AWSPENDING"]);
+    const name = uniqueName("stage");
+    const v1 = (await createSecret(name, "S0")).VersionId;
+    const v2 = (await putValue(name, "S1", ["AWSPENDING"])).VersionId;
     await expectVersions(name, { [v1]: ["AWSCURRENT"], [v2]: ["AWSPENDING"] });
     await move(name, "AWSCURRENT", v1, v2);
     await expectVersions(name, { [v1]: ["AWSPREVIOUS"], [v2]: ["AWSCURRENT", "AWSPENDING"] });
-    const v3 = await put(name, "S2");
+    const v3 = (await putValue(name, "S2")).VersionId;
     await expectVersions(name, { [v2]: ["AWSPREVIOUS"], [v3]: ["AWSCURRENT"] });
   });
 
   it("a rotation cycle: AWSPENDING moves to the next pending version, and AWSCURRENT to it", async () => {
-    const name = uniqueName();
-    const v1 = await createSecret(name, "S1");
-    const v2 = await put(name, "S2", ["AWSPENDING"]);
+    const name = uniqueName("stage");
+    const v1 = (await createSecret(name, "S1")).VersionId;
+    const v2 = (await putValue(name, "S2", ["AWSPENDING"])).VersionId;
     await expectValue(name, {}, v1, "S1", ["AWSCURRENT"]);
     await move(name, "AWSCURRENT", v1, v2);
     await expectVersions(name, { [v1]: ["AWSPREVIOUS"], [v2]: ["AWSCURRENT", "AWSPENDING"] });
     await expectValue(name, {}, v2, "S2", ["AWSCURRENT", "AWSPENDING"]);
 
-    const v3 = await put(name, "S3", ["AWSPENDING"]);
+    const v3 = (await putValue(name, "S3", ["AWSPENDING"])).VersionId;
     await expectVersions(name, { [v1]: ["AWSPREVIOUS"], [v2]: ["AWSCURRENT"], [v3]: ["AWSPENDING"] });
     await expectValue(name, {}, v2, "S2", ["AWSCURRENT"]);
 
@@ -80,14 +57,14 @@ describe("UpdateSecretVersionStage", () => {
   });
 
   it("custom labels stay on a version when AWSCURRENT moves off it, and AWSPREVIOUS is added beside them", async () => {
-    const name = uniqueName();
-    const v1 = await createSecret(name, "S1");
-    const v2 = await put(name, "S2", ["AWSPENDING", "AWSSOMETHING", "PUT1"]);
+    const name = uniqueName("stage");
+    const v1 = (await createSecret(name, "S1")).VersionId;
+    const v2 = (await putValue(name, "S2", ["AWSPENDING", "AWSSOMETHING", "PUT1"])).VersionId;
     await expectVersions(name, { [v1]: ["AWSCURRENT"], [v2]: ["AWSPENDING", "AWSSOMETHING", "PUT1"] });
     await move(name, "AWSCURRENT", v1, v2);
     await expectVersions(name, { [v1]: ["AWSPREVIOUS"], [v2]: ["AWSCURRENT", "AWSPENDING", "AWSSOMETHING", "PUT1"] });
 
-    const v3 = await put(name, "S3", ["AWSPENDING", "PUT2"]);
+    const v3 = (await putValue(name, "S3", ["AWSPENDING", "PUT2"])).VersionId;
     await expectVersions(name, { [v1]: ["AWSPREVIOUS"], [v2]: ["AWSCURRENT", "AWSSOMETHING", "PUT1"], [v3]: ["AWSPENDING", "PUT2"] });
     await move(name, "AWSCURRENT", v2, v3);
     await expectVersions(name, { [v2]: ["AWSPREVIOUS", "AWSSOMETHING", "PUT1"], [v3]: ["AWSCURRENT", "AWSPENDING", "PUT2"] });
@@ -95,26 +72,26 @@ describe("UpdateSecretVersionStage", () => {
   });
 
   it("a version that loses AWSPREVIOUS stays listed while it still holds a custom label", async () => {
-    const name = uniqueName();
-    const v1 = await createSecret(name, "S0");
-    const v2 = await put(name, "S1", ["AWSCURRENT", "PUT0"]);
+    const name = uniqueName("stage");
+    const v1 = (await createSecret(name, "S0")).VersionId;
+    const v2 = (await putValue(name, "S1", ["AWSCURRENT", "PUT0"])).VersionId;
     await expectVersions(name, { [v1]: ["AWSPREVIOUS"], [v2]: ["AWSCURRENT", "PUT0"] });
 
-    const v3 = await put(name, "S2", ["AWSPENDING", "PUT1"]);
+    const v3 = (await putValue(name, "S2", ["AWSPENDING", "PUT1"])).VersionId;
     await expectVersions(name, { [v1]: ["AWSPREVIOUS"], [v2]: ["AWSCURRENT", "PUT0"], [v3]: ["AWSPENDING", "PUT1"] });
     await move(name, "AWSCURRENT", v2, v3);
     await expectVersions(name, { [v2]: ["AWSPREVIOUS", "PUT0"], [v3]: ["AWSCURRENT", "AWSPENDING", "PUT1"] });
 
-    const v4 = await put(name, "S3", ["AWSPENDING", "PUT2"]);
+    const v4 = (await putValue(name, "S3", ["AWSPENDING", "PUT2"])).VersionId;
     await expectVersions(name, { [v2]: ["AWSPREVIOUS", "PUT0"], [v3]: ["AWSCURRENT", "PUT1"], [v4]: ["AWSPENDING", "PUT2"] });
     await move(name, "AWSCURRENT", v3, v4);
     await expectVersions(name, { [v2]: ["PUT0"], [v3]: ["AWSPREVIOUS", "PUT1"], [v4]: ["AWSCURRENT", "AWSPENDING", "PUT2"] });
   });
 
   it("RemoveFromVersionId without MoveToVersionId detaches a custom label", async () => {
-    const name = uniqueName();
-    const v1 = await createSecret(name, "SS");
-    const v2 = await put(name, "S1", ["PENDING"]);
+    const name = uniqueName("stage");
+    const v1 = (await createSecret(name, "SS")).VersionId;
+    const v2 = (await putValue(name, "S1", ["PENDING"])).VersionId;
     await expectValue(name, { VersionId: v2 }, v2, "S1", ["PENDING"]);
     await move(name, "AWSCURRENT", v1, v2);
     await expectValue(name, { VersionId: v1 }, v1, "SS", ["AWSPREVIOUS"]);
@@ -125,20 +102,20 @@ describe("UpdateSecretVersionStage", () => {
   });
 
   it("after a manual promotion GetSecretValue by AWSPREVIOUS returns the old current value", async () => {
-    const name = uniqueName();
+    const name = uniqueName("stage");
     await sm("CreateSecret", { Name: name });
-    const v1 = await put(name, "old", ["AWSCURRENT"]);
-    const v2 = await put(name, "new", ["AWSPENDING"]);
+    const v1 = (await putValue(name, "old", ["AWSCURRENT"])).VersionId;
+    const v2 = (await putValue(name, "new", ["AWSPENDING"])).VersionId;
     await move(name, "AWSCURRENT", v1, v2);
     await expectValue(name, {}, v2, "new", ["AWSCURRENT", "AWSPENDING"]);
     await expectValue(name, { VersionStage: "AWSPREVIOUS" }, v1, "old", ["AWSPREVIOUS"]);
   });
 
   it("moving a custom label onto a deprecated version lists that version again", async () => {
-    const name = uniqueName();
-    const v1 = await createSecret(name);
-    const v2 = await put(name, "S1");
-    const v3 = await put(name, "S2");
+    const name = uniqueName("stage");
+    const v1 = (await createSecret(name, "S0")).VersionId;
+    const v2 = (await putValue(name, "S1")).VersionId;
+    const v3 = (await putValue(name, "S2")).VersionId;
     await expectVersions(name, { [v2]: ["AWSPREVIOUS"], [v3]: ["AWSCURRENT"] });
     await move(name, "ARCHIVED", undefined, v1);
     await expectVersions(name, { [v1]: ["ARCHIVED"], [v2]: ["AWSPREVIOUS"], [v3]: ["AWSCURRENT"] });
@@ -146,9 +123,9 @@ describe("UpdateSecretVersionStage", () => {
 
   describe("errors", () => {
     it("moving AWSCURRENT without RemoveFromVersionId returns InvalidParameterException naming the current version", async () => {
-      const name = uniqueName();
-      const v1 = await createSecret(name);
-      const v2 = await put(name, "S1", ["AWSPENDING"]);
+      const name = uniqueName("stage");
+      const v1 = (await createSecret(name, "S0")).VersionId;
+      const v2 = (await putValue(name, "S1", ["AWSPENDING"])).VersionId;
       const res = await sm("UpdateSecretVersionStage", { SecretId: name, VersionStage: "AWSCURRENT", MoveToVersionId: v2 });
       expect(res.status).toBe(400);
       expect(res.body).toEqual({
@@ -159,9 +136,9 @@ describe("UpdateSecretVersionStage", () => {
     });
 
     it("a RemoveFromVersionId that does not hold the label returns InvalidParameterException", async () => {
-      const name = uniqueName();
-      const v1 = await createSecret(name);
-      const v2 = await put(name, "S1", ["AWSPENDING"]);
+      const name = uniqueName("stage");
+      const v1 = (await createSecret(name, "S0")).VersionId;
+      const v2 = (await putValue(name, "S1", ["AWSPENDING"])).VersionId;
       const res = await sm("UpdateSecretVersionStage", { SecretId: name, VersionStage: "AWSCURRENT", RemoveFromVersionId: v2, MoveToVersionId: v2 });
       expect(res.status).toBe(400);
       expect(res.body.__type).toBe("InvalidParameterException");
@@ -169,8 +146,8 @@ describe("UpdateSecretVersionStage", () => {
     });
 
     it("a MoveToVersionId that does not exist returns InvalidParameterException", async () => {
-      const name = uniqueName();
-      const v1 = await createSecret(name);
+      const name = uniqueName("stage");
+      const v1 = (await createSecret(name, "S0")).VersionId;
       const res = await sm("UpdateSecretVersionStage", { SecretId: name, VersionStage: "AWSCURRENT", RemoveFromVersionId: v1, MoveToVersionId: token() });
       expect(res.status).toBe(400);
       expect(res.body.__type).toBe("InvalidParameterException");
@@ -178,8 +155,8 @@ describe("UpdateSecretVersionStage", () => {
     });
 
     it("removing AWSCURRENT without moving it returns InvalidParameterException", async () => {
-      const name = uniqueName();
-      const v1 = await createSecret(name);
+      const name = uniqueName("stage");
+      const v1 = (await createSecret(name, "S0")).VersionId;
       const res = await sm("UpdateSecretVersionStage", { SecretId: name, VersionStage: "AWSCURRENT", RemoveFromVersionId: v1 });
       expect(res.status).toBe(400);
       expect(res.body.__type).toBe("InvalidParameterException");
@@ -192,8 +169,8 @@ describe("UpdateSecretVersionStage", () => {
     });
 
     it("a secret marked for deletion returns InvalidRequestException", async () => {
-      const name = uniqueName();
-      const v1 = await createSecret(name);
+      const name = uniqueName("stage");
+      const v1 = (await createSecret(name, "S0")).VersionId;
       await sm("DeleteSecret", { SecretId: name });
       const res = await sm("UpdateSecretVersionStage", { SecretId: name, VersionStage: "CUSTOM", MoveToVersionId: v1 });
       expect(res.body).toEqual({
@@ -203,8 +180,8 @@ describe("UpdateSecretVersionStage", () => {
     });
 
     it("a missing VersionStage returns ValidationException", async () => {
-      const name = uniqueName();
-      await createSecret(name);
+      const name = uniqueName("stage");
+      await createSecret(name, "S0");
       const res = await sm("UpdateSecretVersionStage", { SecretId: name });
       expect(res.body).toEqual({
         __type: "ValidationException",

@@ -1,16 +1,10 @@
 // UpdateSecret through the Worker: metadata-only updates (no VersionId), new values, ClientRequestToken idempotency
 // (E8, E49), KMS key changes and the errors it can answer. reference/aws-behaviour.md §2, §4, §5.
 import { describe, expect, it } from "vitest";
+import { createSecret, uniqueName } from "../support/fixtures";
 import { sm, token } from "../support/sm";
 
-const uniqueName = (prefix = "update") => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
-
-async function createSecret(name: string, value = "v1", extra: Record<string, unknown> = {}) {
-  const res = await sm("CreateSecret", { Name: name, SecretString: value, ClientRequestToken: token(), ...extra });
-  expect(res.status).toBe(200);
-  return res.body as { ARN: string; Name: string; VersionId: string };
-}
 
 const describeSecret = async (secretId: string) => (await sm("DescribeSecret", { SecretId: secretId })).body;
 const versionCount = async (secretId: string) =>
@@ -18,7 +12,7 @@ const versionCount = async (secretId: string) =>
 
 describe("UpdateSecret", () => {
   it("a Description-only update returns ARN and Name without VersionId and creates no version", async () => {
-    const name = uniqueName();
+    const name = uniqueName("update");
     const created = await createSecret(name);
     const res = await sm("UpdateSecret", { SecretId: name, Description: "MyDescription" });
     expect(res.status).toBe(200);
@@ -29,7 +23,7 @@ describe("UpdateSecret", () => {
   });
 
   it("an update with no changes returns ARN and Name", async () => {
-    const name = uniqueName();
+    const name = uniqueName("update");
     const created = await createSecret(name);
     const res = await sm("UpdateSecret", { SecretId: name });
     expect(res.status).toBe(200);
@@ -38,7 +32,7 @@ describe("UpdateSecret", () => {
   });
 
   it("a new value returns ARN, Name and VersionId and becomes AWSCURRENT", async () => {
-    const name = uniqueName();
+    const name = uniqueName("update");
     const created = await createSecret(name);
     const crt = token();
     const res = await sm("UpdateSecret", { SecretId: name, SecretString: "v2", ClientRequestToken: crt, Description: "MyNewDescription" });
@@ -52,7 +46,7 @@ describe("UpdateSecret", () => {
   });
 
   it("two value updates leave the first version out of VersionIdsToStages", async () => {
-    const name = uniqueName();
+    const name = uniqueName("update");
     await createSecret(name);
     const v2 = (await sm("UpdateSecret", { SecretId: name, SecretString: "v2", ClientRequestToken: token() })).body.VersionId;
     const v3 = (await sm("UpdateSecret", { SecretId: name, SecretString: "v3", ClientRequestToken: token() })).body.VersionId;
@@ -60,7 +54,7 @@ describe("UpdateSecret", () => {
   });
 
   it("a SecretBinary update round-trips", async () => {
-    const name = uniqueName();
+    const name = uniqueName("update");
     await createSecret(name);
     await sm("UpdateSecret", { SecretId: name, SecretBinary: "AAEC/w==", ClientRequestToken: token() });
     const got = await sm("GetSecretValue", { SecretId: name });
@@ -69,7 +63,7 @@ describe("UpdateSecret", () => {
   });
 
   it("a value given to a secret created without one becomes its AWSCURRENT version", async () => {
-    const name = uniqueName();
+    const name = uniqueName("update");
     await sm("CreateSecret", { Name: name });
     const crt = token();
     await sm("UpdateSecret", { SecretId: name, SecretString: "first", ClientRequestToken: crt });
@@ -77,7 +71,7 @@ describe("UpdateSecret", () => {
   });
 
   it("LastChangedDate strictly increases on every update that creates a version, even with an identical value", async () => {
-    const name = uniqueName();
+    const name = uniqueName("update");
     await createSecret(name, "same");
     let last = (await describeSecret(name)).LastChangedDate;
     for (let i = 0; i < 2; i++) {
@@ -90,7 +84,7 @@ describe("UpdateSecret", () => {
   });
 
   it("Description and Type updates round-trip; an empty Description removes it", async () => {
-    const name = uniqueName();
+    const name = uniqueName("update");
     await createSecret(name, "v", { Description: "before" });
     await sm("UpdateSecret", { SecretId: name, Description: "after", Type: "example-partner" });
     let described = await describeSecret(name);
@@ -103,7 +97,7 @@ describe("UpdateSecret", () => {
 
   describe("KmsKeyId", () => {
     it("a new KmsKeyId is reported by DescribeSecret and re-encrypts the labelled versions under it", async () => {
-      const name = uniqueName();
+      const name = uniqueName("update");
       await createSecret(name, "keep-me");
       const before = await sm("ListSecretVersionIds", { SecretId: name });
       expect(before.body.Versions[0].KmsKeyIds).toEqual(["DefaultEncryptionKey"]);
@@ -119,7 +113,7 @@ describe("UpdateSecret", () => {
     });
 
     it("a KmsKeyId that names no key returns EncryptionFailure and changes nothing", async () => {
-      const name = uniqueName();
+      const name = uniqueName("update");
       await createSecret(name, "v1");
       const res = await sm("UpdateSecret", { SecretId: name, KmsKeyId: "alias/does-not-exist", SecretString: "v2", ClientRequestToken: token() });
       expect(res.status).toBe(400);
@@ -131,7 +125,7 @@ describe("UpdateSecret", () => {
 
   describe("ClientRequestToken", () => {
     it("a retry with the same token and value is a no-op returning VersionId = token", async () => {
-      const name = uniqueName();
+      const name = uniqueName("update");
       await createSecret(name);
       const request = { SecretId: name, SecretString: "v2", ClientRequestToken: token() };
       const first = await sm("UpdateSecret", request);
@@ -143,7 +137,7 @@ describe("UpdateSecret", () => {
     });
 
     it("the same token with a different value returns ResourceExistsException", async () => {
-      const name = uniqueName();
+      const name = uniqueName("update");
       const created = await createSecret(name);
       const crt = token();
       await sm("UpdateSecret", { SecretId: name, SecretString: "v2", ClientRequestToken: crt });
@@ -156,7 +150,7 @@ describe("UpdateSecret", () => {
     });
 
     it("a raw request with a value and without ClientRequestToken returns InvalidRequestException", async () => {
-      const name = uniqueName();
+      const name = uniqueName("update");
       await createSecret(name);
       const res = await sm("UpdateSecret", { SecretId: name, SecretString: "v2" });
       expect(res.status).toBe(400);
@@ -179,7 +173,7 @@ describe("UpdateSecret", () => {
     });
 
     it("a secret marked for deletion returns InvalidRequestException", async () => {
-      const name = uniqueName();
+      const name = uniqueName("update");
       await createSecret(name);
       await sm("DeleteSecret", { SecretId: name });
       const res = await sm("UpdateSecret", { SecretId: name, Description: "d" });

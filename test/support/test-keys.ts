@@ -1,6 +1,11 @@
 // Key material for the test runtime: shared by vitest.config.ts (bindings) and the request helpers (signing).
 
-/** Access keys of two accounts, plus a temporary key that must present its session token. */
+const V = "2012-10-17";
+
+/**
+ * Access keys of two accounts, a temporary key that must present its session token, and keys with identity
+ * policies (README "Authorization"): keys without a policy have full access to their own account.
+ */
 export const TEST_ACCESS_KEYS = [
   { accessKeyId: "AKIDTESTLOCAL", secretAccessKey: "test-secret-local", accountId: "111122223333" },
   { accessKeyId: "AKIDOTHERACCOUNT", secretAccessKey: "test-secret-other", accountId: "444455556666" },
@@ -10,6 +15,103 @@ export const TEST_ACCESS_KEYS = [
     accountId: "111122223333",
     sessionToken: "test-session-token",
     principalArn: "arn:aws:sts::111122223333:assumed-role/app/session",
+  },
+  {
+    // Reads, describes and lists only secrets tagged team=blue (and may describe blue/fixed).
+    accessKeyId: "AKIDBLUEREADER",
+    secretAccessKey: "test-secret-blue",
+    accountId: "111122223333",
+    principalArn: "arn:aws:iam::111122223333:user/blue-reader",
+    policy: {
+      Version: V,
+      Statement: [
+        {
+          Sid: "BlueOnly",
+          Effect: "Allow",
+          Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:ListSecrets"],
+          Resource: "*",
+          Condition: { StringEquals: { "secretsmanager:ResourceTag/team": "blue" } },
+        },
+        // One secret named the way AWS recommends (any suffix), whatever its tags.
+        { Sid: "OneByName", Effect: "Allow", Action: "secretsmanager:DescribeSecret", Resource: "arn:aws:secretsmanager:*:111122223333:secret:blue/fixed-??????" },
+      ],
+    },
+  },
+  {
+    // Everything, except reading values under vault/ (an explicit Deny).
+    accessKeyId: "AKIDNOVAULT",
+    secretAccessKey: "test-secret-novault",
+    accountId: "111122223333",
+    principalArn: "arn:aws:iam::111122223333:user/no-vault",
+    policy: {
+      Version: V,
+      Statement: [
+        { Sid: "All", Effect: "Allow", Action: "secretsmanager:*", Resource: "*" },
+        { Sid: "NoVault", Effect: "Deny", Action: "secretsmanager:GetSecretValue", Resource: "arn:aws:secretsmanager:*:*:secret:vault/*" },
+      ],
+    },
+  },
+  {
+    // A tagged principal: may manage and read the secrets of its own team, named by a policy variable.
+    accessKeyId: "AKIDGREENTEAM",
+    secretAccessKey: "test-secret-green",
+    accountId: "111122223333",
+    principalArn: "arn:aws:iam::111122223333:user/green-dev",
+    principalTags: { team: "green" },
+    policy: {
+      Version: V,
+      Statement: [
+        {
+          Sid: "OwnTeam",
+          Effect: "Allow",
+          Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:TagResource", "secretsmanager:UntagResource"],
+          Resource: "*",
+          Condition: { StringEquals: { "secretsmanager:ResourceTag/team": "${aws:PrincipalTag/team}" } },
+        },
+        {
+          Sid: "CreateTagged",
+          Effect: "Allow",
+          Action: "secretsmanager:CreateSecret",
+          Resource: "*",
+          Condition: { StringEquals: { "aws:RequestTag/team": "${aws:PrincipalTag/team}" } },
+        },
+      ],
+    },
+  },
+  {
+    // Full access, but only from 203.0.113.0/24 (aws:SourceIp from cf-connecting-ip) and over HTTPS.
+    accessKeyId: "AKIDOFFICE",
+    secretAccessKey: "test-secret-office",
+    accountId: "111122223333",
+    principalArn: "arn:aws:iam::111122223333:user/office",
+    policy: {
+      Version: V,
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: "secretsmanager:*",
+          Resource: "*",
+          Condition: { IpAddress: { "aws:SourceIp": "203.0.113.0/24" }, Bool: { "aws:SecureTransport": "true" } },
+        },
+      ],
+    },
+  },
+  {
+    // The second account's reader: its own policy allows reading any secret; a secret's resource policy must agree.
+    accessKeyId: "AKIDPARTNERREADER",
+    secretAccessKey: "test-secret-partner",
+    accountId: "444455556666",
+    principalArn: "arn:aws:iam::444455556666:user/partner-reader",
+    policy: {
+      Version: V,
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:GetResourcePolicy"],
+          Resource: "*",
+        },
+      ],
+    },
   },
 ];
 

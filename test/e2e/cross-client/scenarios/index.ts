@@ -4,6 +4,7 @@ import { createScenarios } from "./create";
 import { lifecycleScenarios } from "./lifecycle";
 import { listScenarios } from "./lists";
 import { miscScenarios } from "./misc";
+import { policyScenarios } from "./policies";
 import { valueScenarios } from "./values";
 import { versionScenarios } from "./versions";
 
@@ -14,4 +15,5 @@ export const SCENARIOS: Scenario[] = [
   ...lifecycleScenarios,
   ...miscScenarios,
   ...listScenarios,
+  ...policyScenarios,
 ];

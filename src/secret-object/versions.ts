@@ -1,0 +1,95 @@
+// The object's version bookkeeping: adding a sealed version with its label moves, idempotent ClientRequestToken
+// repeats, pruning of deprecated versions, and LastAccessedDate. Called by SecretObject inside its transactions.
+import { type Result, fail, ok } from "../domain/result";
+import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, attachNewVersion, labelsByVersion } from "../domain/stages";
+import { exists, invalidRequest, tokenInUse } from "./errors";
+import type { IndexOutbox } from "./index-outbox";
+import type { SecretRow, Store, VersionRow } from "./store";
+import type { CreateInput, SecretValue, WriteResult } from "./types";
+import type { Sealed, Vault } from "./vault";
+
+const DAY = 86_400_000;
+const KEEP_VERSIONS = 100;
+
+export class Versions {
+  constructor(
+    private readonly store: Store,
+    private readonly vault: Vault,
+    private readonly index: IndexOutbox,
+    private readonly storage: DurableObjectStorage,
+  ) {}
+
+  /** A ClientRequestToken already used: the same value is a no-op, a different value an error. */
+  async repeatedToken(s: SecretRow, versionId: string, value: SecretValue): Promise<Result<WriteResult> | undefined> {
+    const version = this.store.version(versionId);
+    if (!version) return undefined;
+    if (await this.vault.matches(s.arn, version, value)) {
+      return ok({ arn: s.arn, name: s.name, versionId, versionStages: this.labelsOf(versionId) });
+    }
+    return fail(tokenInUse(versionId, s.arn));
+  }
+
+  /** CreateSecret of a name that exists: scheduled for deletion (E5), an idempotent retry, or ResourceExists (E4/E6). */
+  async repeatedCreate(s: SecretRow, input: CreateInput): Promise<Result<WriteResult>> {
+    if (s.deletedAt !== null) {
+      return fail(invalidRequest("You can't create this secret because a secret with this name is already scheduled for deletion."));
+    }
+    if (input.versionId && input.value && this.store.version(input.versionId)) {
+      const repeated = await this.repeatedToken(s, input.versionId, input.value);
+      if (repeated?.ok) return ok({ arn: s.arn, name: s.name, versionId: input.versionId });
+      if (repeated) return repeated;
+    }
+    return fail(exists(s.name));
+  }
+
+  /** Inside a transaction, for a token that appeared while the value was being sealed: compared by keyed hash. */
+  sameHashResult(s: SecretRow, versionId: string, hash: string): Result<WriteResult> {
+    if (this.store.version(versionId)?.valueHash !== hash) return fail(tokenInUse(versionId, s.arn));
+    return ok({ arn: s.arn, name: s.name, versionId, versionStages: this.labelsOf(versionId) });
+  }
+
+  /** Inserts a sealed version, moves labels onto it and queues the index update. Call inside a transaction. */
+  add(sealed: Sealed, now: number, requested: string[] | undefined, touchChanged = true): void {
+    this.store.insertVersion({
+      versionId: sealed.versionId, createdAt: now, lastAccessedDay: null, kmsKeyId: sealed.kekId,
+      kind: sealed.kind, envelope: sealed.envelope, valueHash: sealed.hash,
+    });
+    const stages = this.store.stages();
+    // The first version of a secret always becomes AWSCURRENT (PutSecretValue docs).
+    const labels = requested && !stages.has(AWSCURRENT) && !requested.includes(AWSCURRENT) ? [...requested, AWSCURRENT] : requested;
+    this.store.replaceStages(attachNewVersion(stages, sealed.versionId, labels));
+    if (touchChanged) this.store.updateSecret({ lastChangedAt: now });
+    this.prune();
+    this.index.enqueueSnapshot();
+  }
+
+  /** UpdateSecret with a new KMS key re-encrypts the versions labelled AWSCURRENT, AWSPENDING and AWSPREVIOUS. */
+  labelled(): VersionRow[] {
+    const stages = this.store.stages();
+    const ids = new Set([AWSCURRENT, AWSPENDING, AWSPREVIOUS].map((l) => stages.get(l)).filter((v) => v !== undefined));
+    return [...ids].map((id) => this.store.version(id)!);
+  }
+
+  labelsOf(versionId: string): string[] {
+    return labelsByVersion(this.store.stages()).get(versionId) ?? [];
+  }
+
+  /** Versions without labels beyond the newest 100, never one younger than a day. */
+  prune(): void {
+    this.store.pruneDeprecated(KEEP_VERSIONS, Date.now() - DAY);
+  }
+
+  /** LastAccessedDate has day resolution, so at most one write per version per day. */
+  recordAccess(s: SecretRow, versionId: string, versionDay: number | null): void {
+    const today = Math.floor(Date.now() / DAY) * DAY;
+    if (s.lastAccessedDay === today && versionDay === today) return;
+    this.storage.transactionSync(() => {
+      this.store.touchVersion(versionId, today);
+      if (s.lastAccessedDay !== today) {
+        this.store.updateSecret({ lastAccessedDay: today });
+        this.index.enqueueSnapshot();
+      }
+    });
+    if (s.lastAccessedDay !== today) this.index.afterCommit();
+  }
+}
