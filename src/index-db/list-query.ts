@@ -1,7 +1,8 @@
-// One page of the D1 index for ListSecrets and BatchGetSecretValue: keyset pagination (never OFFSET) over the
-// index of the requested sort, or, when a filter narrows the search to few secrets, over that filter's candidates.
+// One page of the D1 index for ListSecrets and BatchGetSecretValue: keyset pagination (pages never start at an
+// OFFSET) over a bounded window of the index of the requested sort, or, when a filter narrows the search to few
+// secrets, over that filter's candidates.
 import type { TagPair } from "../secret-object/store";
-import { type Filter, candidates, exactCandidates, filtersSql, isNegated, literal, prefixEnd } from "./filters";
+import { type Filter, type FilterKey, candidates, exactCandidates, filtersSql, isNegated, literal, prefixEnd } from "./filters";
 
 export type SortBy = "created-date" | "last-accessed-date" | "last-changed-date" | "name";
 export type SortOrder = "asc" | "desc";
@@ -43,7 +44,7 @@ export interface ListedSecret {
 
 export interface Page {
   secrets: ListedSecret[];
-  /** Set when more secrets follow. */
+  /** Set when more secrets may follow: a walk's page can be short, or empty, and still have one. */
   next?: Position;
 }
 
@@ -55,12 +56,40 @@ const SORTS: Record<SortBy, { column: string; index: string }> = {
 };
 
 /**
- * A filter that matches at most this many secrets drives the query from its own index (then their sort keys are
- * sorted); a broader one is tested row by row while the sort index is walked, which fills a page after about
- * page size ÷ selectivity rows, at most 100 × secrets ÷ 2,000 (5,000 rows at 100,000 secrets). A candidate costs
- * about twice a walked row, so 2,000 balances the two at around 100,000 secrets in a region.
+ * How many matches a filter may have and still drive the query from its own index (candidates plan); a broader
+ * filter is tested row by row while the sort index is walked. n candidates cost n × d (each is looked up by ARN,
+ * tested, and its sort key sorted); a walk fills a page of 100 after 100 × secrets ÷ n rows at w each. The two
+ * meet at n = √(100 × secrets × w ÷ d), and w depends on the filter the walk tests. Measured on node:sqlite at
+ * 100,000 secrets (bench/scale.mjs data):
+ * - name, primary-region, owning-service: d ≈ 4–5 µs, but the walk tests a column of the row it reads anyway,
+ *   w ≈ 0.5–0.7 µs: they meet at ~1,100 (~350 at 10,000 secrets), so 1,000. The bench's 12 % name prefix at
+ *   10,000 secrets (1,200 candidates) took 5.6 ms through its candidates, 1.9 ms walking (probe included).
+ * - tag-key, tag-value: d ≈ 7–9 µs, w ≈ 6–7 µs (a key lookup in secret_tags per row): ~2,800. description, all:
+ *   d ≈ 20 µs (their words are tested again), w ≈ 8–9 µs: ~2,100. So 2,000, which also lets a walk for such a
+ *   filter fill its page within one MAX_SCAN window at up to 100,000 secrets.
  */
-export const CANDIDATE_LIMIT = 2000;
+export const CANDIDATE_LIMITS: Readonly<Record<FilterKey, number>> = {
+  name: 1000,
+  "primary-region": 1000,
+  "owning-service": 1000,
+  "tag-key": 2000,
+  "tag-value": 2000,
+  description: 2000,
+  all: 2000,
+};
+
+/**
+ * The most rows of the sort index one page reads (walk and name-range plans). A page that has not filled by the
+ * end of its window returns the matches found so far, possibly none, positioned at the window's last row, and the
+ * next page continues from there (AWS: "NextToken may be returned with an empty page"). Unbounded, a filter that
+ * matches few secrets (a negated one, or a broad one with a rare negated one) read the whole region on every page:
+ * 440–650 ms for `tag-value !team-` at 100,000 secrets. 5,000 rows bound a page at ~3 ms of SQL when the filters
+ * test columns and ~20–45 ms when they test tags or words, and bound the rows D1 reads (and bills) per call. It
+ * does not cut the pages of a filter walked for being broad: over 2,000 matches is ≥ 2 % of 100,000 secrets, a
+ * page of 100 within 5,000 rows. (A column filter walked for over 1,000 matches can return half pages at 100,000
+ * secrets, cheaply: its rows cost ~0.6 µs.)
+ */
+export const MAX_SCAN = 5000;
 
 /** D1 refuses statements over 100 kB; ten filters of ten long values can compile to more. */
 export const MAX_STATEMENT = 90_000;
@@ -84,27 +113,44 @@ interface Row {
   tags_set: number;
   versions_to_stages_json: string;
   sort_key: number | string;
+  /**
+   * Only on the last row of a walk's page that did not fill: JSON of the positions of the window's last row and of
+   * the row after it, `[]` to `[[key, arn], [key, arn]]`; its other columns are NULL.
+   */
+  window_end: string | null;
 }
 
 export class StatementTooLong extends Error {}
 
-/** Reads up to `limit` secrets after `after`, in the query's order. */
-export async function listPage(db: D1Database, query: ListQuery, limit: number, after?: Position): Promise<Page> {
+/**
+ * Reads up to `limit` secrets after `after`, in the query's order. A walk reads at most `scan` rows of the sort
+ * index: when they hold `limit` matches or fewer, the page has just those (possibly none) and `next` is the last
+ * row read, unless it was the range's last.
+ */
+export async function listPage(db: D1Database, query: ListQuery, limit: number, after?: Position, scan = MAX_SCAN): Promise<Page> {
+  if (!Number.isSafeInteger(scan) || scan < 1) throw new RangeError(`scan must be a positive integer, not ${scan}`);
   const plan = await choosePlan(db, query);
-  const { sql, params } = pageStatement(query, plan, limit + 1, after);
+  const { sql, params } = pageStatement(query, plan, limit + 1, after, scan);
   const { results } = await db.prepare(sql).bind(...params).all<Row>();
-  const rows = results.slice(0, limit);
-  const last = rows.at(-1);
-  return {
-    secrets: rows.map(toListed),
-    next: results.length > limit && last ? [last.sort_key, last.arn] : undefined,
-  };
+  const matches = results.filter((r) => r.window_end === null);
+  const rows = matches.slice(0, limit);
+  let next: Position | undefined;
+  if (matches.length > limit) {
+    const last = rows.at(-1)!;
+    next = [last.sort_key, last.arn];
+  } else {
+    // The page read its whole window: continue after the window's last row, unless no row follows it.
+    const end = results.find((r) => r.window_end !== null);
+    const positions = end ? (JSON.parse(end.window_end!) as Position[]) : [];
+    if (positions.length === 2) next = positions[0];
+  }
+  return { secrets: rows.map(toListed), next };
 }
 
 /**
  * The name index serves a name prefix and the name sort at once. Otherwise every way into the filters without
- * negations is counted on its covering index, up to CANDIDATE_LIMIT, in one probe statement; the narrowest filter
- * drives the query when it is narrow enough. Without one, the sort index is walked.
+ * negations is counted on its covering index, up to its CANDIDATE_LIMITS, in one probe statement; the narrowest
+ * filter within its limit drives the query. Without one, the sort index is walked.
  */
 export async function choosePlan(db: D1Database, query: ListQuery): Promise<Plan> {
   const positive = query.filters.filter((f) => !f.values.some(isNegated));
@@ -114,16 +160,19 @@ export async function choosePlan(db: D1Database, query: ListQuery): Promise<Plan
 
   const options = positive.map((filter) => candidates(filter)!);
   // One JSON column of nested arrays (filter → value → alternative): SQL functions take at most 127 arguments.
-  const count = (branch: string) => `(SELECT count(*) FROM (${branch} LIMIT ${CANDIDATE_LIMIT + 1}))`;
-  const nested = options.map((values) => `json_array(${values.map((alternatives) => `json_array(${alternatives.map(count).join(", ")})`).join(", ")})`);
+  const count = (branch: string, limit: number) => `(SELECT count(*) FROM (${branch} LIMIT ${limit + 1}))`;
+  const nested = options.map(
+    (values, f) => `json_array(${values.map((alternatives) => `json_array(${alternatives.map((b) => count(b, CANDIDATE_LIMITS[positive[f]!.key])).join(", ")})`).join(", ")})`,
+  );
   const probe = `SELECT json_array(${nested.join(", ")}) AS counts`;
   // Walking is always correct; a probe too long to send just leaves the sort index to do the work.
   if (probe.length > MAX_STATEMENT) return { kind: "walk" };
   const counts = JSON.parse((await db.prepare(probe).bind(query.accountId, query.region).first<string>("counts"))!) as number[][][];
 
   let best: Plan | undefined;
-  let bestCount = CANDIDATE_LIMIT + 1;
+  let bestCount = Infinity;
   options.forEach((values, f) => {
+    const filter = positive[f]!;
     let total = 0;
     const branches = values.map((alternatives, v) => {
       const found = counts[f]![v]!;
@@ -131,30 +180,40 @@ export async function choosePlan(db: D1Database, query: ListQuery): Promise<Plan
       total += found[pick]!;
       return alternatives[pick]!;
     });
-    if (total < bestCount) {
+    if (total <= CANDIDATE_LIMITS[filter.key] && total < bestCount) {
       bestCount = total;
-      best = { kind: "candidates", filter: positive[f]!, branches };
+      best = { kind: "candidates", filter, branches };
     }
   });
-  return best && bestCount <= CANDIDATE_LIMIT ? best : { kind: "walk" };
+  return best ?? { kind: "walk" };
 }
 
-/** The statement for one page: ?1 account, ?2 region, ?3/?4 the position after which to start, ?5 the limit. */
-export function pageStatement(query: ListQuery, plan: Plan, limit: number, after?: Position): { sql: string; params: (string | number)[] } {
+/**
+ * The statement for one page: ?1 account, ?2 region, ?3/?4 the position after which to start, ?5 the limit, ?6 the
+ * most rows a walk reads from the sort index (`scan`). Rows with a NULL `window_end` are the matches, in order; a
+ * walk that matched fewer than ?5 rows adds one row whose `window_end` says where its window ended.
+ */
+export function pageStatement(
+  query: ListQuery,
+  plan: Plan,
+  limit: number,
+  after?: Position,
+  scan = MAX_SCAN,
+): { sql: string; params: (string | number | null)[] } {
   const { column, index } = SORTS[query.sortBy];
   const desc = query.sortOrder === "desc";
   const direction = desc ? "DESC" : "ASC";
-  const where = ["s.account_id = ?1", "s.region = ?2"];
-  if (!query.includePlannedDeletion) where.push("s.deleted_at IS NULL");
-  if (after) where.push(`(s.${column}, s.arn) ${desc ? "<" : ">"} (?3, ?4)`);
+  const scope = ["s.account_id = ?1", "s.region = ?2"];
+  if (after) scope.push(`(s.${column}, s.arn) ${desc ? "<" : ">"} (?3, ?4)`);
+  const live = query.includePlannedDeletion ? [] : ["s.deleted_at IS NULL"];
 
-  const order = `ORDER BY s.${column} ${direction}, s.arn ${direction}`;
   let sql: string;
   if (plan.kind === "candidates") {
-    where.push(filtersSql(query.filters, exactCandidates(plan.filter) ? plan.filter : undefined));
+    const where = [...scope, ...live, filtersSql(query.filters, exactCandidates(plan.filter) ? plan.filter : undefined)];
+    const order = `ORDER BY s.${column} ${direction}, s.arn ${direction}`;
     // CROSS JOIN keeps the candidates as the outer loop: each is looked up by ARN; only the sort key and ARN
     // of the candidates are sorted, and the page's rows are read afterwards.
-    sql = `SELECT ${COLUMNS}, s.${column} AS sort_key FROM (
+    sql = `SELECT ${COLUMNS}, s.${column} AS sort_key, NULL AS window_end FROM (
         SELECT s.arn FROM (${union(plan.branches)}) AS c CROSS JOIN secrets s ON s.arn = c.arn
         WHERE ${where.join(" AND ")} ${order} LIMIT ?5
       ) AS p CROSS JOIN secrets s ON s.arn = p.arn
@@ -165,15 +224,32 @@ export function pageStatement(query: ListQuery, plan: Plan, limit: number, after
       // The filter's prefix bounds the name range; on later pages the position is already inside it.
       const prefix = plan.filter.values[0]!;
       skip = plan.filter;
-      if (!desc || !after) where.push(`s.name < ${literal(prefixEnd(prefix))}`);
-      if (desc || !after) where.push(`s.name >= ${literal(prefix)}`);
+      if (!desc || !after) scope.push(`s.name < ${literal(prefixEnd(prefix))}`);
+      if (desc || !after) scope.push(`s.name >= ${literal(prefix)}`);
     }
-    where.push(filtersSql(query.filters, skip));
-    sql = `SELECT ${COLUMNS}, s.${column} AS sort_key FROM secrets s INDEXED BY ${index}
-      WHERE ${where.join(" AND ")} ${order} LIMIT ?5`;
+    const range = `FROM secrets s INDEXED BY ${index} WHERE ${scope.join(" AND ")} ORDER BY s.${column} ${direction}, s.arn ${direction}`;
+    const nulls = COLUMNS.split(",").map(() => "NULL").join(", ");
+    // page: the window w, the next ?6 (sort key, ARN, rowid) of the sort index, read from it alone, is a co-routine
+    // that the page consumes in its order (no sort step), stopping once ?5 rows matched; each row is read by rowid
+    // and tested. page keeps only the matches' rowid and position; their columns are read at the end. Only a page
+    // that did not fill, and so read its whole window, looks up where the window ends (the scalar subquery runs
+    // only when the WHERE holds): the window's last row and the row after it, if any. The final sort is over at
+    // most ?5 + 1 rows.
+    sql = `WITH page AS (
+        SELECT s.rowid AS id, w.k AS k, w.arn AS arn
+        FROM (SELECT s.rowid AS id, s.${column} AS k, s.arn AS arn ${range} LIMIT ?6) AS w CROSS JOIN secrets s ON s.rowid = w.id
+        WHERE ${[...live, filtersSql(query.filters, skip)].join(" AND ")} ORDER BY w.k ${direction}, w.arn ${direction} LIMIT ?5
+      )
+      SELECT ${COLUMNS.replace("s.arn,", "s.arn AS arn,")}, p.k AS sort_key, NULL AS window_end FROM page p CROSS JOIN secrets s ON s.rowid = p.id
+      UNION ALL
+      SELECT ${nulls}, NULL, (SELECT json_group_array(json_array(k, arn)) FROM (SELECT s.${column} AS k, s.arn AS arn ${range} LIMIT 2 OFFSET ?6 - 1))
+      WHERE (SELECT count(*) FROM page) < ?5
+      ORDER BY window_end, sort_key ${direction}, arn ${direction}`;
   }
   if (sql.length > MAX_STATEMENT) throw new StatementTooLong();
-  return { sql, params: [query.accountId, query.region, after?.[0] ?? null, after?.[1] ?? null, limit] as (string | number)[] };
+  const params = [query.accountId, query.region, after?.[0] ?? null, after?.[1] ?? null, limit];
+  // Binding a parameter the statement does not number is an error: ?6 only for a walk.
+  return { sql, params: plan.kind === "candidates" ? params : [...params, scan] };
 }
 
 /** D1 allows at most 5 terms in one compound SELECT, so longer unions nest. */

@@ -2,19 +2,18 @@
 // AWS's matching rules (reference/aws-behaviour.md §6), SortBy/SortOrder, keyset paging with tamper-evident
 // tokens, account and region isolation, and that every filter and sort is served by an index.
 // D1 is shared by this file's tests, so each test lists in a region of its own.
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Filter } from "../../src/index-db/filters";
 import { candidates } from "../../src/index-db/filters";
-import { CANDIDATE_LIMIT, type ListQuery, type Plan, choosePlan, pageStatement } from "../../src/index-db/list-query";
+import { CANDIDATE_LIMITS, type ListQuery, type Plan, type Position, choosePlan, listPage, pageStatement } from "../../src/index-db/list-query";
 import { type IndexRow, applyIndexEntries } from "../../src/index-db/secrets-index";
+import { createSecret, isolatedRegion, waitUntilIndexed } from "../support/fixtures";
 import { errorOf, sm, token } from "../support/sm";
 
 const ACCOUNT = "111122223333";
 const OTHER_ACCOUNT_KEY = "AKIDOTHERACCOUNT";
 const DAY = 86_400_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Entry {
   ARN: string;
@@ -34,22 +33,14 @@ interface ListBody {
   NextToken?: string;
 }
 
-/** A region of the test's own (the model's RegionType shape): a list without filters sees only its secrets. */
-function isolatedRegion(): string {
-  const letters = Array.from(crypto.getRandomValues(new Uint8Array(10)), (b) => String.fromCharCode(97 + (b % 26))).join("");
-  return `zz-${letters}-1`;
-}
-
 /** Calls in one region, as the default account or another. */
 function region(name = isolatedRegion(), accessKeyId?: string) {
   const call = (op: string, input: unknown) => sm(op, input, { region: name, accessKeyId });
   return {
     name,
     call,
-    async create(secretName: string, extra: Record<string, unknown> = {}) {
-      const res = await call("CreateSecret", { Name: secretName, SecretString: `value-of-${secretName}`, ClientRequestToken: token(), ...extra });
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      return res.body as { ARN: string; Name: string; VersionId?: string };
+    create(secretName: string, extra: Record<string, unknown> = {}) {
+      return createSecret(secretName, `value-of-${secretName}`, extra, { region: name, accessKeyId });
     },
     async list(input: Record<string, unknown> = {}): Promise<ListBody> {
       const res = await call("ListSecrets", input);
@@ -74,26 +65,11 @@ function region(name = isolatedRegion(), accessKeyId?: string) {
   };
 }
 
-/** Waits until the objects' index updates have reached D1 (each outbox is drained after the response). */
-async function settled(regionName: string, names: string[], account = ACCOUNT): Promise<void> {
-  await Promise.all(
-    names.map(async (name) => {
-      const stub = env.SECRETS.get(env.SECRETS.idFromName(`${account}/${regionName}/${name}`));
-      for (let i = 0; i < 200; i++) {
-        const pending = await runInDurableObject(stub, (_o, state) => state.storage.sql.exec("SELECT count(*) AS n FROM outbox").one().n as number);
-        if (pending === 0) return;
-        await sleep(10);
-      }
-      throw new Error(`index updates of ${name} are still pending`);
-    }),
-  );
-}
-
 /** Creates secrets (name → CreateSecret extras) one after another and waits until the index has them. */
 async function seed(r: ReturnType<typeof region>, secrets: Record<string, Record<string, unknown>>) {
   const created: Record<string, { ARN: string; VersionId?: string }> = {};
   for (const [name, extra] of Object.entries(secrets)) created[name] = await r.create(name, extra);
-  await settled(r.name, Object.keys(secrets));
+  await waitUntilIndexed(Object.keys(secrets), { region: r.name });
   return created;
 }
 
@@ -145,7 +121,7 @@ describe("ListSecrets entries", () => {
   it("list each secret with ARN, Name, Description, Tags, SecretVersionsToStages, CreatedDate and LastChangedDate, never its value", async () => {
     const r = region();
     const created = await r.create("app/db", { Description: "the database", Tags: [{ Key: "team", Value: "payments" }, { Key: "env", Value: "prod" }] });
-    await settled(r.name, ["app/db"]);
+    await waitUntilIndexed(["app/db"], { region: r.name });
     const body = await r.list();
     expect(Object.keys(body)).toEqual(["SecretList"]);
     expect(body.SecretList).toHaveLength(1);
@@ -174,7 +150,7 @@ describe("ListSecrets entries", () => {
   it("a secret without a value has no SecretVersionsToStages, and a never-tagged one no Tags; Description \"\" is omitted", async () => {
     const r = region();
     expect((await r.call("CreateSecret", { Name: "empty", Description: "" })).status).toBe(200);
-    await settled(r.name, ["empty"]);
+    await waitUntilIndexed(["empty"], { region: r.name });
     const [entry] = (await r.list()).SecretList;
     expect(Object.keys(entry!).sort()).toEqual(["ARN", "CreatedDate", "LastChangedDate", "Name"]);
   });
@@ -183,7 +159,7 @@ describe("ListSecrets entries", () => {
     const r = region();
     await r.create("untagged", { Tags: [{ Key: "k", Value: "v" }] });
     await r.call("UntagResource", { SecretId: "untagged", TagKeys: ["k"] });
-    await settled(r.name, ["untagged"]);
+    await waitUntilIndexed(["untagged"], { region: r.name });
     expect((await r.list()).SecretList[0]!.Tags).toEqual([]);
   });
 
@@ -192,7 +168,7 @@ describe("ListSecrets entries", () => {
     const { VersionId: v1 } = await r.create("versions");
     const v2 = token();
     await r.call("PutSecretValue", { SecretId: "versions", SecretString: "two", ClientRequestToken: v2 });
-    await settled(r.name, ["versions"]);
+    await waitUntilIndexed(["versions"], { region: r.name });
     const [entry] = (await r.list()).SecretList;
     expect(entry!.SecretVersionsToStages).toEqual({ [v1!]: ["AWSPREVIOUS"], [v2]: ["AWSCURRENT"] });
     expect(entry).not.toHaveProperty("VersionIdsToStages");
@@ -202,7 +178,7 @@ describe("ListSecrets entries", () => {
     const r = region();
     await r.create("accessed", { KmsKeyId: "alias/payments", Type: "partner-x" });
     await r.call("GetSecretValue", { SecretId: "accessed" });
-    await settled(r.name, ["accessed"]);
+    await waitUntilIndexed(["accessed"], { region: r.name });
     const [entry] = (await r.list()).SecretList;
     expect(entry!.LastAccessedDate).toBe((Math.floor(Date.now() / DAY) * DAY) / 1000);
     expect(entry!.KmsKeyId).toBe("alias/payments");
@@ -219,7 +195,7 @@ describe("IncludePlannedDeletion", () => {
     const r = region();
     await seed(r, { kept: {}, doomed: {} });
     const deleted = await r.call("DeleteSecret", { SecretId: "doomed", RecoveryWindowInDays: 7 });
-    await settled(r.name, ["doomed"]);
+    await waitUntilIndexed(["doomed"], { region: r.name });
     expect(await r.names()).toEqual(["kept"]);
     expect(await r.names({ IncludePlannedDeletion: false })).toEqual(["kept"]);
     const all = await r.all({ IncludePlannedDeletion: true });
@@ -236,7 +212,7 @@ describe("IncludePlannedDeletion", () => {
     await r.call("DeleteSecret", { SecretId: "restored", RecoveryWindowInDays: 7 });
     await r.call("RestoreSecret", { SecretId: "restored" });
     await r.call("DeleteSecret", { SecretId: "forced", ForceDeleteWithoutRecovery: true });
-    await settled(r.name, ["restored", "forced"]);
+    await waitUntilIndexed(["restored", "forced"], { region: r.name });
     expect(await r.names()).toEqual(["restored"]);
     expect(await r.names({ IncludePlannedDeletion: true })).toEqual(["restored"]);
   });
@@ -615,6 +591,108 @@ describe("paging", () => {
   });
 });
 
+describe("a walk reads at most a window of the sort index per page", () => {
+  // listPage with a window of 7 rows (MAX_SCAN in production). 70 secrets: 63 named win/…, 7 other/…; 8 tagged
+  // rare (3 to 6 together, then sparse), the others common; 2 scheduled for deletion, one of them rare.
+  const regionName = isolatedRegion();
+  const SCAN = 7;
+  const RARE = new Set([3, 4, 5, 6, 30, 62, 65, 69]);
+  const rows = Array.from({ length: 70 }, (_, i) =>
+    indexRow(regionName, i < 63 ? `win/${String((i * 29) % 70).padStart(2, "0")}` : `other/${i}`, {
+      createdAt: 1_000 + Math.floor(i / 2), // two secrets per creation time
+      lastChangedAt: 500_000 - i * 7,
+      lastAccessedAt: i % 3 === 0 ? null : (i % 5) * DAY,
+      deletedAt: i === 5 || i === 40 ? 1_700_000_000_000 : null,
+      tags: [{ Key: "kind", Value: RARE.has(i) ? "rare" : "common" }],
+    }),
+  );
+  const rare = rows.filter((_, i) => RARE.has(i));
+  const listed = (row: IndexRow) => row.deletedAt === null;
+  const byName = new Map(rows.map((row) => [row.name, row]));
+  const byCreated = sorted(rows, "created-date", "asc").map((name) => byName.get(name)!);
+  const position = (row: IndexRow): Position => [row.createdAt, row.arn];
+  beforeAll(() => writeRows(rows));
+
+  const query = (fields: Partial<ListQuery>): ListQuery => ({
+    accountId: ACCOUNT, region: regionName, filters: [{ key: "tag-value", values: ["!common"] }], sortBy: "created-date", sortOrder: "asc", includePlannedDeletion: false, ...fields,
+  });
+
+  /** Every page of a query, following `next`. */
+  async function pagesOf(q: ListQuery, limit: number, scan = SCAN) {
+    const pages: { names: string[]; next?: Position }[] = [];
+    let after: Position | undefined;
+    do {
+      const page = await listPage(env.DB, q, limit, after, scan);
+      pages.push({ names: page.secrets.map((s) => s.name), next: page.next });
+      after = page.next;
+    } while (after && pages.length <= rows.length);
+    return pages;
+  }
+
+  for (const sortBy of ["created-date", "last-changed-date", "last-accessed-date", "name"] as const) {
+    for (const sortOrder of ["asc", "desc"] as const) {
+      it(`a sparse negated filter sorted by ${sortBy} ${sortOrder} lists every match exactly once across windows, empty pages carrying a position`, async () => {
+        expect(await choosePlan(env.DB, query({ sortBy }))).toEqual({ kind: "walk" });
+        for (const limit of [2, 100]) {
+          const pages = await pagesOf(query({ sortBy, sortOrder }), limit);
+          expect(pages.flatMap((p) => p.names)).toEqual(sorted(rare.filter(listed), sortBy, sortOrder));
+          expect(pages.some((p) => p.names.length === 0 && p.next !== undefined)).toBe(true);
+          expect(pages.slice(0, -1).every((p) => p.next !== undefined)).toBe(true);
+          expect(pages.at(-1)!.next).toBeUndefined();
+          expect(pages.every((p) => p.names.length <= limit)).toBe(true);
+          // Each page reads one window of 7 rows, deleted secrets included; the last window ends at the last row.
+          if (limit === 100) expect(pages).toHaveLength(rows.length / SCAN);
+        }
+      });
+    }
+  }
+
+  it("a page that fills inside a window continues after its last secret; one that does not, after the window", async () => {
+    const matches = (window: IndexRow[]) => window.filter((row) => rare.includes(row) && listed(row));
+    const [first, second] = await pagesOf(query({}), 2);
+    const inFirstWindow = matches(byCreated.slice(0, SCAN));
+    expect(inFirstWindow.length).toBeGreaterThan(2);
+    expect(first).toEqual({ names: inFirstWindow.slice(0, 2).map((row) => row.name), next: position(inFirstWindow[1]!) });
+    const start = byCreated.indexOf(inFirstWindow[1]!) + 1;
+    const secondWindow = byCreated.slice(start, start + SCAN);
+    expect(matches(secondWindow).length).toBeLessThanOrEqual(2);
+    expect(second).toEqual({ names: matches(secondWindow).map((row) => row.name), next: position(secondWindow.at(-1)!) });
+  });
+
+  it("secrets scheduled for deletion take up window rows and are listed with IncludePlannedDeletion", async () => {
+    const pages = await pagesOf(query({ includePlannedDeletion: true }), 100);
+    expect(pages.flatMap((p) => p.names)).toEqual(sorted(rare, "created-date", "asc"));
+    expect(pages).toHaveLength(rows.length / SCAN);
+  });
+
+  it("when the windows do not divide the rows the last page is short, and no empty page follows the last window", async () => {
+    const pages = await pagesOf(query({}), 100, 8);
+    expect(pages.flatMap((p) => p.names)).toEqual(sorted(rare.filter(listed), "created-date", "asc"));
+    expect(pages).toHaveLength(Math.ceil(rows.length / 8));
+    const all = await pagesOf(query({ filters: [] }), 100, 8);
+    const windows = Array.from({ length: Math.ceil(rows.length / 8) }, (_, w) => byCreated.slice(8 * w, 8 * w + 8));
+    expect(all.map((p) => p.names)).toEqual(windows.map((window) => window.filter(listed).map((row) => row.name)));
+  });
+
+  it("a name prefix sorted by name reads windows of its name range only", async () => {
+    const filters: Filter[] = [{ key: "name", values: ["win/"] }, { key: "tag-value", values: ["!common"] }];
+    expect(await choosePlan(env.DB, query({ filters, sortBy: "name" }))).toMatchObject({ kind: "name-range" });
+    for (const sortOrder of ["asc", "desc"] as const) {
+      const pages = await pagesOf(query({ filters, sortBy: "name", sortOrder }), 2);
+      expect(pages.flatMap((p) => p.names)).toEqual(sorted(rare.filter((r) => listed(r) && r.name.startsWith("win/")), "name", sortOrder));
+      expect(pages.at(-1)!.next).toBeUndefined();
+      expect(pages.some((p) => p.names.length === 0 && p.next !== undefined)).toBe(true);
+    }
+    // 63 win/ names in windows of 7: nine pages, other/… never read.
+    expect(await pagesOf(query({ filters, sortBy: "name" }), 100)).toHaveLength(9);
+  });
+
+  it("ListSecrets pages through a sparse negated filter with the default window", async () => {
+    const names = await region(regionName).names({ Filters: [{ Key: "tag-value", Values: ["!common"] }], SortBy: "name", MaxResults: 2 });
+    expect(names).toEqual(sorted(rare.filter(listed), "name", "asc"));
+  });
+});
+
 describe("NextToken", () => {
   const regionName = isolatedRegion();
   const r = region(regionName);
@@ -674,7 +752,7 @@ describe("accounts and regions are isolated", () => {
     expect(await theirs.names()).toEqual([]);
     expect(await theirs.names({ Filters: [{ Key: "tag-key", Values: ["env"] }] })).toEqual([]);
     await theirs.create("shared/name");
-    await settled(mine.name, ["shared/name"], "444455556666");
+    await waitUntilIndexed(["shared/name"], { region: mine.name, account: "444455556666" });
     expect((await theirs.all()).map((e) => e.ARN)).toEqual([expect.stringContaining(":444455556666:secret:shared/name-")]);
     expect((await mine.all()).map((e) => e.ARN)).toEqual([expect.stringContaining(`:${ACCOUNT}:secret:shared/name-`)]);
   });
@@ -693,20 +771,47 @@ describe("the D1 index serves every filter and sort", () => {
     accountId: ACCOUNT, region: regionName, filters: [], sortBy: "created-date", sortOrder: "asc", includePlannedDeletion: false, ...fields,
   });
 
-  /** EXPLAIN QUERY PLAN of one page statement, as D1 answers it. */
-  async function planOf(q: ListQuery, plan: Plan, after?: [number | string, string]): Promise<string[]> {
-    const { sql, params } = pageStatement(q, plan, 101, after);
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>();
-    return results.map((row) => row.detail);
+  /** One step of an EXPLAIN QUERY PLAN, with the steps it is nested in (outermost first). */
+  interface Step {
+    detail: string;
+    within: string[];
   }
 
-  /** No table or index is read from its start: every access is an index search, apart from reading back the
-   *  candidates (c) and the page's ARNs (p) that earlier steps selected. */
+  /** EXPLAIN QUERY PLAN of one page statement, as D1 answers it. */
+  async function stepsOf(q: ListQuery, plan: Plan, after?: Position): Promise<Step[]> {
+    const { sql, params } = pageStatement(q, plan, 101, after);
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ id: number; parent: number; detail: string }>();
+    const byId = new Map(results.map((row) => [row.id, row]));
+    const within = (parent: number): string[] => {
+      const row = byId.get(parent);
+      return row ? [...within(row.parent), row.detail] : [];
+    };
+    return results.map((row) => ({ detail: row.detail, within: within(row.parent) }));
+  }
+
+  const planOf = async (q: ListQuery, plan: Plan, after?: Position): Promise<string[]> => (await stepsOf(q, plan, after)).map((s) => s.detail);
+
+  /** No table or index is read from its start: every access is an index search, apart from reading back what
+   *  earlier steps selected: the candidates (c), a walk's window (w), the page's ARNs (p, page) and a constant row. */
   function expectIndexed(steps: string[]) {
     for (const step of steps) {
-      if (/^SCAN /.test(step)) expect(step, steps.join("\n")).toMatch(/^SCAN (c|p|\(subquery)/);
+      if (/^SCAN /.test(step)) expect(step, steps.join("\n")).toMatch(/^SCAN (c|p|w|page|CONSTANT ROW|\(subquery-\d+\))$/);
     }
     expect(steps.some((s) => /^SEARCH /.test(s))).toBe(true);
+  }
+
+  /**
+   * A walk reads its window, `range` of the sort index, in index order (a co-routine the page consumes, with no
+   * sort step), and looks up where the window ended by the same range. The only sort is the final one, of the
+   * page's own rows (at most 101), outside the window and the page.
+   */
+  function expectWindow(steps: Step[], range: string) {
+    const all = steps.map((s) => s.detail).join("\n");
+    expect(steps.find((s) => s.within.includes("CO-ROUTINE w"))?.detail, all).toBe(range);
+    expect(steps.filter((s) => s.detail === range), all).toHaveLength(2);
+    for (const sort of steps.filter((s) => s.detail.includes("TEMP B-TREE"))) {
+      expect(sort.within.some((w) => w === "MATERIALIZE page" || w === "CO-ROUTINE w"), all).toBe(false);
+    }
   }
 
   const sorts = [
@@ -718,10 +823,12 @@ describe("the D1 index serves every filter and sort", () => {
 
   for (const [sortBy, index, column] of sorts) {
     for (const sortOrder of ["asc", "desc"] as const) {
-      it(`a deep page by ${sortBy} ${sortOrder} is a range of ${index} starting at the token's position, with no sort step`, async () => {
-        const steps = await planOf(query({ sortBy, sortOrder }), { kind: "walk" }, [sortBy === "name" ? "m" : 5, "arn:x"]);
-        expect(steps[0]).toBe(`SEARCH s USING INDEX ${index} (account_id=? AND region=? AND (${column},arn)${sortOrder === "asc" ? ">" : "<"}(?,?))`);
-        expect(steps.join("\n")).not.toContain("TEMP B-TREE");
+      it(`a deep page by ${sortBy} ${sortOrder} reads a window of ${index} starting at the token's position, with no sort step`, async () => {
+        const steps = await stepsOf(query({ sortBy, sortOrder }), { kind: "walk" }, [sortBy === "name" ? "m" : 5, "arn:x"]);
+        // SQLite never reads a VIRTUAL generated column (last_accessed_key) from an index, so that window reads rows.
+        const covering = sortBy === "last-accessed-date" ? "INDEX" : "COVERING INDEX";
+        expectWindow(steps, `SEARCH s USING ${covering} ${index} (account_id=? AND region=? AND (${column},arn)${sortOrder === "asc" ? ">" : "<"}(?,?))`);
+        expect(steps).toContainEqual({ detail: "SEARCH s USING INTEGER PRIMARY KEY (rowid=?)", within: expect.arrayContaining(["MATERIALIZE page"]) });
       });
     }
   }
@@ -747,36 +854,47 @@ describe("the D1 index serves every filter and sort", () => {
 
     it(`a broad ${label} filter, negated or not, is tested per secret by key lookups while the sort index is walked`, async () => {
       for (const f of [filter, { ...filter, values: filter.values.map((v) => `!${v}`) }]) {
-        const steps = await planOf(query({ filters: [f] }), { kind: "walk" }, [5, "arn:x"]);
-        expectIndexed(steps);
-        expect(steps[0]).toBe("SEARCH s USING INDEX secrets_by_created (account_id=? AND region=? AND (created_at,arn)>(?,?))");
-        expect(steps.join("\n")).not.toContain("TEMP B-TREE");
+        const steps = await stepsOf(query({ filters: [f] }), { kind: "walk" }, [5, "arn:x"]);
+        expectIndexed(steps.map((s) => s.detail));
+        expectWindow(steps, "SEARCH s USING COVERING INDEX secrets_by_created (account_id=? AND region=? AND (created_at,arn)>(?,?))");
       }
     });
   }
 
   it("a name prefix sorted by name is one range of secrets_by_name, bounded by the prefix and the token", async () => {
     const filter: Filter = { key: "name", values: ["app/"] };
-    const first = await planOf(query({ filters: [filter], sortBy: "name" }), { kind: "name-range", filter });
-    expect(first).toEqual(["SEARCH s USING INDEX secrets_by_name (account_id=? AND region=? AND name>? AND name<?)"]);
-    const deep = await planOf(query({ filters: [filter], sortBy: "name" }), { kind: "name-range", filter }, ["app/m", "arn:x"]);
-    expect(deep).toEqual(["SEARCH s USING INDEX secrets_by_name (account_id=? AND region=? AND (name,arn)>(?,?) AND name<?)"]);
-    const desc = await planOf(query({ filters: [filter], sortBy: "name", sortOrder: "desc" }), { kind: "name-range", filter }, ["app/m", "arn:x"]);
-    expect(desc).toEqual(["SEARCH s USING INDEX secrets_by_name (account_id=? AND region=? AND name>? AND (name,arn)<(?,?))"]);
+    const first = await stepsOf(query({ filters: [filter], sortBy: "name" }), { kind: "name-range", filter });
+    expectWindow(first, "SEARCH s USING COVERING INDEX secrets_by_name (account_id=? AND region=? AND name>? AND name<?)");
+    const deep = await stepsOf(query({ filters: [filter], sortBy: "name" }), { kind: "name-range", filter }, ["app/m", "arn:x"]);
+    expectWindow(deep, "SEARCH s USING COVERING INDEX secrets_by_name (account_id=? AND region=? AND (name,arn)>(?,?) AND name<?)");
+    const desc = await stepsOf(query({ filters: [filter], sortBy: "name", sortOrder: "desc" }), { kind: "name-range", filter }, ["app/m", "arn:x"]);
+    expectWindow(desc, "SEARCH s USING COVERING INDEX secrets_by_name (account_id=? AND region=? AND name>? AND (name,arn)<(?,?))");
+    expectIndexed(desc.map((s) => s.detail));
   });
 
   describe("the plan follows the data", () => {
     const dataRegion = isolatedRegion();
     const q = (filters: Filter[], sortBy: ListQuery["sortBy"] = "created-date"): ListQuery => ({ ...query({ filters, sortBy }), region: dataRegion });
-    beforeAll(() =>
-      writeRows(
-        Array.from({ length: CANDIDATE_LIMIT + 100 }, (_, i) =>
-          indexRow(dataRegion, `svc-${i % 4}/item-${i}`, { createdAt: i, description: `item ${i} of the fleet`, tags: [{ Key: "env", Value: "prod" }, ...(i % 50 === 0 ? [{ Key: "team", Value: "core" }] : [])] }),
+    const LIMIT = CANDIDATE_LIMITS["tag-value"];
+    // Between the limits of column filters (1,000) and tag and word filters (2,000): the first 1,500 secrets are
+    // tagged tier=gold and have a primary region and an owning service.
+    const MIDDLE = (CANDIDATE_LIMITS.name + LIMIT) / 2;
+    beforeAll(async () => {
+      await writeRows(
+        Array.from({ length: LIMIT + 100 }, (_, i) =>
+          indexRow(dataRegion, `svc-${i % 4}/item-${i}`, {
+            createdAt: i,
+            description: `item ${i} of the fleet`,
+            tags: [{ Key: "env", Value: "prod" }, { Key: "tier", Value: i < MIDDLE ? "gold" : "silver" }, ...(i % 50 === 0 ? [{ Key: "team", Value: "core" }] : [])],
+          }),
         ),
-      ),
-    );
+      );
+      await env.DB.prepare("UPDATE secrets SET primary_region = 'eu-west-1', owning_service = 'rds' WHERE account_id = ? AND region = ? AND created_at < ?")
+        .bind(ACCOUNT, dataRegion, MIDDLE)
+        .run();
+    });
 
-    it("a filter matching more secrets than CANDIDATE_LIMIT walks the sort index; a narrower one drives from its candidates", async () => {
+    it("a filter matching more secrets than its candidate limit walks the sort index; a narrower one drives from its candidates", async () => {
       const broad: Filter = { key: "tag-value", values: ["prod"] };
       const narrow: Filter = { key: "tag-value", values: ["core"] };
       expect(await choosePlan(env.DB, q([broad]))).toEqual({ kind: "walk" });
@@ -785,6 +903,32 @@ describe("the D1 index serves every filter and sort", () => {
       expect(await choosePlan(env.DB, q([{ key: "tag-value", values: ["!core"] }]))).toEqual({ kind: "walk" });
       const byName: Filter = { key: "name", values: ["svc-1/"] };
       expect(await choosePlan(env.DB, q([byName], "name"))).toEqual({ kind: "name-range", filter: byName });
+    });
+
+    it("a name, primary-region or owning-service filter drives from its candidates up to 1,000 matches, a tag or word filter up to 2,000", async () => {
+      // 1,500 matches each: columns of the row walk, tags and words drive.
+      const eu: Filter = { key: "primary-region", values: ["eu-"] };
+      const rds: Filter = { key: "owning-service", values: ["rds"] };
+      const gold: Filter = { key: "tag-value", values: ["gold"] };
+      expect(await choosePlan(env.DB, q([eu]))).toEqual({ kind: "walk" });
+      expect(await choosePlan(env.DB, q([rds]))).toEqual({ kind: "walk" });
+      expect(await choosePlan(env.DB, q([gold]))).toMatchObject({ kind: "candidates", filter: gold });
+      expect(await choosePlan(env.DB, q([{ key: "tag-key", values: ["tier"] }]))).toEqual({ kind: "walk" });
+      expect(await choosePlan(env.DB, q([{ key: "all", values: ["gold"] }]))).toMatchObject({ kind: "candidates" });
+      expect(await choosePlan(env.DB, q([{ key: "description", values: ["item"] }]))).toEqual({ kind: "walk" });
+      // With both, the tag filter drives and the region is tested on its candidates.
+      expect(await choosePlan(env.DB, q([eu, gold]))).toMatchObject({ kind: "candidates", filter: gold });
+      // 525 names start with svc-1/: within the name limit; all 2,100 start with svc-.
+      const svc1: Filter = { key: "name", values: ["svc-1/"] };
+      expect(await choosePlan(env.DB, q([svc1]))).toMatchObject({ kind: "candidates", filter: svc1 });
+      expect(await choosePlan(env.DB, q([{ key: "name", values: ["svc-"] }]))).toEqual({ kind: "walk" });
+    });
+
+    it("a primary-region filter over its candidate limit lists the same secrets by walking", async () => {
+      const r = region(dataRegion);
+      const page = await r.list({ Filters: [{ Key: "primary-region", Values: ["eu-"] }, { Key: "owning-service", Values: ["rds"] }], SortOrder: "desc", MaxResults: 100 });
+      expect(page.SecretList.map((e) => e.Name)).toEqual(Array.from({ length: 100 }, (_, k) => `svc-${(MIDDLE - 1 - k) % 4}/item-${MIDDLE - 1 - k}`));
+      expect(page.NextToken).toBeTypeOf("string");
     });
 
     it("a word filter is driven by its rarest word, not its longest", async () => {
@@ -801,14 +945,14 @@ describe("the D1 index serves every filter and sort", () => {
       const viaCandidates = await r.names({ Filters: [{ Key: "tag-value", Values: ["core"] }], SortOrder: "desc", MaxResults: 7 });
       // A negated value makes the same selection walk the sort index: core, or not prod (none).
       const viaWalk = await r.names({ Filters: [{ Key: "tag-value", Values: ["core", "!prod"] }], SortOrder: "desc", MaxResults: 7 });
-      expect(viaCandidates).toHaveLength(Math.ceil((CANDIDATE_LIMIT + 100) / 50));
+      expect(viaCandidates).toHaveLength(Math.ceil((LIMIT + 100) / 50));
       expect(viaWalk).toEqual(viaCandidates);
-      expect(viaCandidates[0]).toBe(`svc-${(CANDIDATE_LIMIT + 50) % 4}/item-${CANDIDATE_LIMIT + 50}`);
+      expect(viaCandidates[0]).toBe(`svc-${(LIMIT + 50) % 4}/item-${LIMIT + 50}`);
     });
 
     it("a broad filter pages through all its secrets by walking the name index, nothing skipped or repeated", async () => {
       const names = await region(dataRegion).names({ Filters: [{ Key: "tag-value", Values: ["prod"] }], SortBy: "name", SortOrder: "desc", MaxResults: 100 });
-      expect(names).toHaveLength(CANDIDATE_LIMIT + 100);
+      expect(names).toHaveLength(LIMIT + 100);
       expect(names).toEqual([...names].sort().reverse());
       expect(new Set(names).size).toBe(names.length);
     });
