@@ -37,11 +37,27 @@ const migrate = spawnSync(process.execPath, [...wrangler, "d1", "migrations", "a
 });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
+// A log line per request costs wrangler's Node process as much CPU as a whole request costs the Worker:
+// `npm start` logs warnings only; `npm run dev` (--verbose) logs every request.
+const logging = process.argv.includes("--verbose") ? [] : ["--log-level", "warn"];
 const overrides = ["KMS_KEYS", "ACCESS_KEYS", "BENCH_NOOP"].filter((name) => process.env[name]).flatMap((name) => ["--var", `${name}:${process.env[name]}`]);
 const server = spawn(
   process.execPath,
-  [...wrangler, "dev", "--ip", "127.0.0.1", "--port", port, "--persist-to", state, "--show-interactive-dev-session=false", ...overrides],
+  [...wrangler, "dev", "--ip", "127.0.0.1", "--port", port, "--persist-to", state, "--show-interactive-dev-session=false", ...logging, ...overrides],
   { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] },
 );
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+
+// With request logs off, wrangler says little: announce readiness ourselves once the server answers.
+(async () => {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/`);
+      console.log(`secrets-edge ready on http://127.0.0.1:${port} (state in ${state})`);
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+})();
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

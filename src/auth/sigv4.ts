@@ -55,9 +55,9 @@ export async function verifySignature(
     throw new AwsError("UnrecognizedClientException", "The security token included in the request is invalid.");
   }
 
-  const payloadHash = await sha256Hex(body);
+  // The signer hashes the body itself unless this header is present, so it is hashed here only to check the header.
   const declaredHash = request.headers.get("x-amz-content-sha256");
-  if (declaredHash !== null && declaredHash !== payloadHash && declaredHash !== "UNSIGNED-PAYLOAD") {
+  if (declaredHash !== null && declaredHash !== "UNSIGNED-PAYLOAD" && declaredHash !== (await sha256Hex(body))) {
     throw new AwsError("InvalidSignatureException", "The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
 
