@@ -3,6 +3,7 @@
 // secrets, over that filter's candidates.
 import type { TagPair } from "../secret-object/store";
 import { type Filter, type FilterKey, candidates, exactCandidates, filtersSql, isNegated, literal, prefixEnd } from "./filters";
+import type { IndexRow } from "./secrets-index";
 
 export type SortBy = "created-date" | "last-accessed-date" | "last-changed-date" | "name";
 export type SortOrder = "asc" | "desc";
@@ -25,22 +26,12 @@ export type Plan =
   | { kind: "name-range"; filter: Filter }
   | { kind: "candidates"; filter: Filter; branches: string[] };
 
-export interface ListedSecret {
-  arn: string;
-  name: string;
-  description: string | null;
-  kmsKeyId: string | null;
-  type: string | null;
-  createdAt: number;
-  lastChangedAt: number;
-  lastAccessedAt: number | null;
-  deletedAt: number | null;
+/** A secret as a list shows it: its index row without the bookkeeping, plus the replication columns. */
+export type ListedSecret = Omit<IndexRow, "accountId" | "region" | "deletionAt" | "revision" | "tagsSet"> & {
   primaryRegion: string | null;
   owningService: string | null;
-  tags: TagPair[];
   tagsSet: boolean;
-  versionsToStages: Record<string, string[]>;
-}
+};
 
 export interface Page {
   secrets: ListedSecret[];

@@ -2,16 +2,13 @@
 // D1 index, read from their Durable Objects concurrently. A secret that fails goes into Errors; the call succeeds.
 // Permissions (API docs): BatchGetSecretValue for the call, ListSecrets with Filters, GetSecretValue per secret.
 import { z } from "zod";
-import { toBase64 } from "../crypto/base64";
 import { NextToken, SecretId } from "../domain/schemas";
 import { AwsError, MARKED_FOR_DELETION, SECRET_NOT_FOUND } from "../protocol/errors";
-import { seconds } from "../protocol/json";
 import type { ValueView } from "../secret-object/types";
+import { valueResponse } from "./get-secret-value";
 import { Filters, filtersOf, findSecrets, listable } from "./list-secrets";
 import { type Context, defineOperation } from "./operation";
 import { deniedWithoutResource, locate } from "./secrets";
-
-const decoder = new TextDecoder();
 
 interface ApiError {
   SecretId: string;
@@ -56,7 +53,7 @@ export const batchGetSecretValue = defineOperation({
     const results = await Promise.all(ids!.map((id) => currentValue(ctx, id)));
     const errors = results.filter((r): r is ApiError => "ErrorCode" in r);
     return {
-      SecretValues: results.filter((r): r is ValueView => !("ErrorCode" in r)).map(valueEntry),
+      SecretValues: results.filter((r): r is ValueView => !("ErrorCode" in r)).map(valueResponse),
       // With Filters the index can lag: a secret deleted since it was indexed is left out, not reported.
       Errors: input.Filters === undefined ? errors : errors.filter((e) => !isGone(e)),
       NextToken: nextToken,
@@ -80,16 +77,3 @@ async function currentValue(ctx: Context, secretId: string): Promise<ValueView |
 const isGone = (e: ApiError): boolean =>
   (e.ErrorCode === "ResourceNotFoundException" && e.Message === SECRET_NOT_FOUND) ||
   (e.ErrorCode === "InvalidRequestException" && e.Message === MARKED_FOR_DELETION);
-
-/** A SecretValueEntry: GetSecretValue's fields. */
-function valueEntry(v: ValueView) {
-  return {
-    ARN: v.arn,
-    Name: v.name,
-    VersionId: v.versionId,
-    SecretString: v.value.kind === "string" ? decoder.decode(v.value.bytes) : undefined,
-    SecretBinary: v.value.kind === "binary" ? toBase64(v.value.bytes) : undefined,
-    VersionStages: v.versionStages,
-    CreatedDate: seconds(v.createdAt),
-  };
-}

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { toBase64 } from "../crypto/base64";
 import { SecretId, VersionId, VersionStage } from "../domain/schemas";
 import { seconds } from "../protocol/json";
+import type { ValueView } from "../secret-object/types";
 import { defineOperation } from "./operation";
 import { locate, unwrap } from "./secrets";
 
@@ -13,15 +14,19 @@ export const getSecretValue = defineOperation({
   async handler(ctx, input) {
     const request = { versionId: input.VersionId, versionStage: input.VersionStage };
     const { secret, target, auth } = locate(ctx, input.SecretId, "GetSecretValue", request);
-    const v = unwrap(await secret.getValue(auth, target, input.VersionId, input.VersionStage));
-    return {
-      ARN: v.arn,
-      Name: v.name,
-      VersionId: v.versionId,
-      SecretString: v.value.kind === "string" ? decoder.decode(v.value.bytes) : undefined,
-      SecretBinary: v.value.kind === "binary" ? toBase64(v.value.bytes) : undefined,
-      VersionStages: v.versionStages,
-      CreatedDate: seconds(v.createdAt),
-    };
+    return valueResponse(unwrap(await secret.getValue(auth, target, input.VersionId, input.VersionStage)));
   },
 });
+
+/** GetSecretValue's response fields, also BatchGetSecretValue's SecretValueEntry. */
+export function valueResponse(v: ValueView) {
+  return {
+    ARN: v.arn,
+    Name: v.name,
+    VersionId: v.versionId,
+    SecretString: v.value.kind === "string" ? decoder.decode(v.value.bytes) : undefined,
+    SecretBinary: v.value.kind === "binary" ? toBase64(v.value.bytes) : undefined,
+    VersionStages: v.versionStages,
+    CreatedDate: seconds(v.createdAt),
+  };
+}
