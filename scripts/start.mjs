@@ -1,18 +1,28 @@
-// `npm start`: the local server (wrangler dev: workerd + miniflare) on 127.0.0.1, state kept on disk.
-// Adds a fresh local key ring and the local access key to .dev.vars when absent; applies the local D1 migrations.
+// `npm start`: the local server (workerd + miniflare) on 127.0.0.1, state kept on disk.
+// Adds a fresh local key ring and the local access key to .dev.vars when absent, applies the local D1 migrations,
+// bundles the Worker as `wrangler deploy` does and serves it with Miniflare, configured from wrangler.toml.
 // Environment: PORT (default 8787), STATE_DIR (default .wrangler/state), KMS_KEYS / ACCESS_KEYS override .dev.vars,
-// BENCH_NOOP=1 turns on the benchmark's no-op routes (bench/load.mjs).
-import { spawn, spawnSync } from "node:child_process";
+// BENCH_NOOP=1 turns on the benchmark's no-op routes (bench/load.mjs). --verbose logs every request.
+//
+// Why not `wrangler dev`: it puts a second workerd (its hot-reload proxy) in front of the Worker, which costs as
+// much CPU per request as the Worker itself (bench/results/load.md). `npm run dev` is wrangler dev, with reloads,
+// on the same state directory.
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Log, LogLevel, Miniflare, convertV4MiniflareOptions } from "miniflare";
+import { unstable_getMiniflareWorkerOptions as workerOptionsFrom } from "wrangler";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const port = process.env.PORT ?? "8787";
+const port = Number(process.env.PORT ?? 8787);
 const state = process.env.STATE_DIR ?? ".wrangler/state";
-const wrangler = [fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js", import.meta.url))];
+const verbose = process.argv.includes("--verbose");
+const wrangler = fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js", import.meta.url));
 // No telemetry, update checks or Request.cf download: the local server needs nothing from the network.
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_UPDATE_NOTIFIER: "1", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+Object.assign(process.env, { WRANGLER_SEND_METRICS: "false", NO_UPDATE_NOTIFIER: "1", CLOUDFLARE_CF_FETCH_ENABLED: "false" });
 
 // The documented local key pair (README "Access keys"); replace it in .dev.vars or the environment.
 const LOCAL_ACCESS_KEYS = [{ accessKeyId: "test", secretAccessKey: "test", accountId: "111122223333" }];
@@ -30,34 +40,52 @@ if (!/^ACCESS_KEYS=/m.test(existing)) {
   console.log("Added the local access key pair test/test (account 111122223333) to .dev.vars.");
 }
 
-const migrate = spawnSync(process.execPath, [...wrangler, "d1", "migrations", "apply", "secrets-index", "--local", "--persist-to", state], {
-  cwd: root,
-  env: { ...env, CI: "true" },
-  stdio: ["ignore", "inherit", "inherit"],
-});
-if (migrate.status !== 0) process.exit(migrate.status ?? 1);
-
-// A log line per request costs wrangler's Node process as much CPU as a whole request costs the Worker:
-// `npm start` logs warnings only; `npm run dev` (--verbose) logs every request.
-const logging = process.argv.includes("--verbose") ? [] : ["--log-level", "warn"];
-const overrides = ["KMS_KEYS", "ACCESS_KEYS", "BENCH_NOOP"].filter((name) => process.env[name]).flatMap((name) => ["--var", `${name}:${process.env[name]}`]);
-const server = spawn(
-  process.execPath,
-  [...wrangler, "dev", "--ip", "127.0.0.1", "--port", port, "--persist-to", state, "--show-interactive-dev-session=false", ...logging, ...overrides],
-  { cwd: root, env, stdio: ["ignore", "inherit", "inherit"] },
-);
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
-
-// With request logs off, wrangler says little: announce readiness ourselves once the server answers.
-(async () => {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/`);
-      console.log(`secrets-edge ready on http://127.0.0.1:${port} (state in ${state})`);
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+/** Runs a wrangler command to completion (quietly unless it fails). */
+function runWrangler(...args) {
+  const run = spawnSync(process.execPath, [wrangler, ...args], { cwd: root, env: { ...process.env, CI: "true" }, encoding: "utf8" });
+  if (run.status !== 0) {
+    process.stderr.write(`${run.stdout}${run.stderr}`);
+    process.exit(run.status ?? 1);
   }
-})();
-server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+runWrangler("d1", "migrations", "apply", "secrets-index", "--local", "--persist-to", state);
+// Each server its own bundle: tests start several at once.
+const build = mkdtempSync(join(tmpdir(), "secrets-edge-build-"));
+process.on("exit", () => rmSync(build, { recursive: true, force: true }));
+runWrangler("deploy", "--dry-run", "--outdir", build);
+
+// wrangler.toml's bindings and .dev.vars, as wrangler dev would read them; the environment overrides .dev.vars.
+const { workerOptions } = workerOptionsFrom(`${root}/wrangler.toml`);
+for (const name of ["KMS_KEYS", "ACCESS_KEYS", "BENCH_NOOP"]) {
+  if (process.env[name]) workerOptions.bindings = { ...workerOptions.bindings, [name]: process.env[name] };
+}
+
+const server = new Miniflare(
+  convertV4MiniflareOptions({
+    host: "127.0.0.1",
+    port,
+    // The same layout as `wrangler dev --persist-to`, so `npm run dev` and wrangler d1 commands see this state.
+    resourcePersistencePath: `${state}/v3`,
+    log: new Log(verbose ? LogLevel.INFO : LogLevel.WARN),
+    logRequests: verbose,
+    unsafeTriggerHandlers: true,
+    workers: [
+      {
+        ...workerOptions,
+        // The bundle is already one ES module: no module rules to apply.
+        modulesRules: undefined,
+        name: "secrets-edge",
+        modules: true,
+        rootPath: build,
+        scriptPath: "index.js",
+      },
+    ],
+  }),
+);
+await server.ready;
+console.log(`secrets-edge ready on http://127.0.0.1:${port} (state in ${state})`);
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => void server.dispose().finally(() => process.exit(0)));
+}

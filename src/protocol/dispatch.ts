@@ -21,19 +21,42 @@ export async function dispatch(c: HonoContext<AppEnv>): Promise<object> {
   return op.handler({ env: c.env, caller: c.get("caller"), requestId: c.get("requestId"), now: Date.now() }, parsed.data as never);
 }
 
-/** The request body as text, refused past MAX_BODY_BYTES before it is read whole where the length is declared. */
+/**
+ * The request body as text, refused past MAX_BODY_BYTES. An oversize body is still read (and discarded) up to
+ * DRAIN_LIMIT_BYTES, so the client, still sending, gets the 400 instead of a reset connection.
+ */
 export async function readBody(request: Request): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  let body: string;
+  const declared = Number(request.headers.get("content-length") ?? NaN);
   try {
-    body = await request.text();
-  } catch {
+    // With a declared length within the limit, the runtime's framing already bounds the body in bytes.
+    if (declared <= MAX_BODY_BYTES) return await request.text();
+    return await readBounded(request);
+  } catch (error) {
+    if (error instanceof AwsError) throw error;
     // The connection ended before the declared body did.
     throw new AwsError("SerializationException", "The request body could not be read completely.");
   }
-  if (body.length > MAX_BODY_BYTES) throw tooLarge();
-  return body;
+}
+
+const DRAIN_LIMIT_BYTES = 32 << 20;
+
+async function readBounded(request: Request): Promise<string> {
+  if (!request.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body) {
+    size += chunk.byteLength;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    else if (size > DRAIN_LIMIT_BYTES) break;
+  }
+  if (size > MAX_BODY_BYTES) throw tooLarge();
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 function parseBody(body: string): unknown {

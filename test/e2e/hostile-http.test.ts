@@ -167,21 +167,18 @@ describe("headers", () => {
 });
 
 describe("bodies that end early", () => {
-  // Known limitation of the local runtime, not of the Worker: miniflare's entry worker under wrangler dev answers
-  // these 500 "Network connection lost" before our code runs (docs/parity.md). Marked `fails` so the suite records
-  // the limitation and turns red the day the runtime answers them properly, when `fails` should come off.
   async function framed(head: string, rest: string) {
     const headers = await signedHeaders(endpoint, "GetSecretValue", JSON.stringify({ SecretId: fixture.secretId }));
     const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join("\r\n");
     // The client then closes its side: the body it announced will never come.
     return socketRequest(endpoint, `POST / HTTP/1.1\r\n${lines}\r\n${head}connection: close\r\n\r\n${rest}`, { endAfterWrite: true });
   }
-  it.fails.each([
+  it.each([
     ["a Content-Length longer than the body, then EOF", "content-length: 100\r\n", '{"SecretId"'],
     ["chunked encoding with a malformed chunk size", "transfer-encoding: chunked\r\n", "zz\r\n{}\r\n0\r\n\r\n"],
     ["chunked encoding cut off mid-chunk", "transfer-encoding: chunked\r\n", "100\r\n{}"],
     ["both Content-Length and Transfer-Encoding", "content-length: 2\r\ntransfer-encoding: chunked\r\n", "{}"],
-  ])("%s is refused with 400, not 5xx (fails under wrangler dev)", async (_title, head, rest) => {
+  ])("%s is refused with 400, not 5xx", async (_title, head, rest) => {
     const answer = await framed(head, rest);
     expect(answer.status, answer.head + answer.body).toBe(400);
   });

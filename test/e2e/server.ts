@@ -1,4 +1,4 @@
-// The local server as `npm start` runs it (scripts/start.mjs: wrangler dev → workerd), on a free loopback
+// The local server as `npm start` runs it (scripts/start.mjs: miniflare → workerd), on a free loopback
 // port and a state directory of the caller's choosing; started, awaited, stopped and restarted by tests.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -16,7 +16,7 @@ export interface LocalServer {
   readonly endpoint: string;
   readonly port: number;
   readonly stateDir: string;
-  /** SIGTERM to the whole process group (start.mjs, wrangler, workerd), SIGKILL if it lingers. */
+  /** SIGTERM to the whole process group (start.mjs and its workerd), SIGKILL if it lingers. */
   stop(): Promise<void>;
   /** SIGKILL to the whole process group at once: no shutdown of any kind, as in a crash or an OOM kill. */
   kill(): Promise<void>;
@@ -81,7 +81,7 @@ async function launch(
   stateDir: string,
   extraEnv: Record<string, string>,
 ): Promise<{ stop(): Promise<void>; kill(): Promise<void>; log(): string[] }> {
-  // detached: start.mjs leads a new process group, so one signal reaches wrangler and workerd too.
+  // detached: start.mjs leads a new process group, so one signal reaches its workerd too.
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
     cwd: ROOT,
     env: { ...process.env, ...extraEnv, PORT: String(port), STATE_DIR: stateDir },
