@@ -1,10 +1,16 @@
 // The object's side of the D1 index: snapshots queued in the outbox (committed with each mutation), drained to
-// D1 in order, retried from the alarm with backoff. The alarm derives from rows: the deletion deadline, or a
-// retry while the outbox is not empty.
+// D1 in order, retried from the alarm with backoff. The alarm derives from rows: the deletion deadline, or the
+// next drain while the outbox is not empty.
+//
+// Drains are coalesced: a change after a quiet spell is sent at once, but changes within COALESCE_MS of the last
+// drain wait for the alarm at the window's end and go as one D1 write (each entry is a full snapshot, so only the
+// newest matters). A hot secret thus costs D1 at most one write per window, however often it changes; ListSecrets
+// is eventually consistent, as on AWS.
 import { type IndexEntry, type IndexRow, applyIndexEntries, snapshotState } from "../index-db/secrets-index";
 import type { SecretRow, Store } from "./store";
 import { indexRow } from "./views";
 
+const COALESCE_MS = 500;
 const RETRY_MS = 5_000;
 const MAX_RETRY_MS = 300_000;
 
@@ -13,6 +19,9 @@ export type IndexRepair = "in-sync" | "pending" | "repaired";
 
 export class IndexOutbox {
   private draining: Promise<void> | undefined;
+  private lastDrainAt = 0;
+  /** When this instance last armed the alarm (undefined: unknown, or already fired). Saves re-arming per commit. */
+  private armedAt: number | undefined;
 
   constructor(
     private readonly store: Store,
@@ -39,11 +48,33 @@ export class IndexOutbox {
     return this.store.outbox().length;
   }
 
-  /** After a commit: arm the retry alarm first (the output gate holds the response until it is stored, so an
-   *  eviction cannot strand the outbox), then drain without holding up the response. */
+  /** After a commit: make sure an alarm will drain the outbox (the output gate holds the response until it is
+   *  stored, so an eviction cannot strand the outbox), then drain now unless a drain ran within the window. */
   afterCommit(): void {
-    void this.storage.setAlarm(Date.now() + RETRY_MS);
+    const now = Date.now();
+    const windowEnd = this.lastDrainAt + COALESCE_MS;
+    if (this.draining || now < windowEnd) {
+      this.armBy(windowEnd);
+      return;
+    }
+    this.armBy(now + RETRY_MS);
     void this.flush();
+  }
+
+  /** The alarm fired: whatever it was armed for is spent. */
+  alarmFired(): void {
+    this.armedAt = undefined;
+  }
+
+  /** On construction: an outbox left non-empty (an update that never reached D1) gets an alarm if it has none. */
+  async recover(): Promise<void> {
+    if (this.pending() > 0 && (await this.storage.getAlarm()) === null) this.armBy(Date.now());
+  }
+
+  private armBy(at: number): void {
+    if (this.armedAt !== undefined && this.armedAt <= at) return;
+    this.armedAt = at;
+    void this.storage.setAlarm(at);
   }
 
   flush(): Promise<void> {
@@ -74,6 +105,7 @@ export class IndexOutbox {
   }
 
   private async drain(): Promise<void> {
+    this.lastDrainAt = Date.now();
     for (;;) {
       const pending = this.store.outbox();
       const last = pending.at(-1);
@@ -93,8 +125,14 @@ export class IndexOutbox {
   private async rearm(): Promise<void> {
     const deletionAt = this.store.secret()?.deletionAt ?? Infinity;
     const pending = this.store.outbox()[0];
-    const retryAt = pending ? Date.now() + Math.min(RETRY_MS * 2 ** pending.attempts, MAX_RETRY_MS) : Infinity;
-    const next = Math.min(deletionAt, retryAt);
+    // A failed entry backs off; one queued during the drain's last write waits for the window's end.
+    const drainAt = !pending
+      ? Infinity
+      : pending.attempts > 0
+        ? Date.now() + Math.min(RETRY_MS * 2 ** (pending.attempts - 1), MAX_RETRY_MS)
+        : this.lastDrainAt + COALESCE_MS;
+    const next = Math.min(deletionAt, drainAt);
+    this.armedAt = next === Infinity ? undefined : next;
     if (next === Infinity) await this.storage.deleteAlarm();
     else await this.storage.setAlarm(next);
   }

@@ -43,7 +43,10 @@ export class SecretObject extends DurableObject<Env> {
     this.versions = new Versions(this.store, this.vault, this.index, ctx.storage);
     this.access = new Access(this.store, this.vault);
     this.policies = new Policies(this.store, this.access, ctx.storage);
-    void ctx.blockConcurrencyWhile(async () => migrate(ctx.storage.sql));
+    void ctx.blockConcurrencyWhile(async () => {
+      migrate(ctx.storage.sql);
+      await this.index.recover();
+    });
   }
 
   async create(auth: Auth, input: CreateInput): Promise<Result<WriteResult>> {
@@ -305,6 +308,7 @@ export class SecretObject extends DurableObject<Env> {
 
   /** Runs whatever is due: purge at the deletion deadline, then index updates still pending. */
   override async alarm(): Promise<void> {
+    this.index.alarmFired();
     await this.runDue();
   }
 

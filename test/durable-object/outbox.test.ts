@@ -4,7 +4,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "c
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type IndexRow, applyIndexEntries } from "../../src/index-db/secrets-index";
-import { type SecretsTableRow, breakIndexWrites, createUniqueSecret, readIndexRow, restoreIndexWrites, secretStub, sleep, uniqueName, waitForIndexRow } from "../support/fixtures";
+import { type SecretsTableRow, breakIndexWrites, countIndexWrites, createUniqueSecret, readIndexRow, restoreIndexWrites, secretStub, sleep, uniqueName, waitForIndexRow } from "../support/fixtures";
 import { sm, token } from "../support/sm";
 
 async function indexTags(arn: string): Promise<Record<string, string>> {
@@ -112,6 +112,54 @@ describe("every mutation reaches the index", () => {
     const { name, arn } = await createUniqueSecret("outbox-drained");
     await waitForIndexRow(arn, (r) => r !== null);
     expect((await objectState(name)).outbox).toEqual([]);
+  });
+});
+
+describe("coalescing", () => {
+  it("ten changes in quick succession reach D1 in fewer writes than changes, ending at the newest state", async () => {
+    const { name, arn } = await createUniqueSecret("outbox-coalesce");
+    await waitForIndexRow(arn, (r) => r !== null);
+    const writes = await countIndexWrites(name);
+    let last = "";
+    for (let i = 0; i < 10; i++) {
+      last = token();
+      expect((await sm("PutSecretValue", { SecretId: name, SecretString: `v${i}`, ClientRequestToken: last })).status).toBe(200);
+    }
+    const { revision } = await objectState(name);
+    const row = await waitForIndexRow(arn, (r) => r !== null && r.revision === revision);
+    expect(row?.revision, "the index did not reach the object's revision").toBe(revision);
+    expect(JSON.parse(row!.versions_to_stages_json)[last]).toEqual(["AWSCURRENT"]);
+    // The first change after a quiet spell goes at once; the rest wait for the window's end and go together.
+    expect(await writes()).toBeLessThan(10);
+  });
+
+  it("a change made within the window after a drain waits in the outbox with the alarm armed for the window's end", async () => {
+    const { name, arn } = await createUniqueSecret("outbox-window");
+    await waitForIndexRow(arn, (r) => r !== null);
+    await sm("PutSecretValue", { SecretId: name, SecretString: "a", ClientRequestToken: token() });
+    await sm("PutSecretValue", { SecretId: name, SecretString: "b", ClientRequestToken: token() });
+    const state = await objectState(name);
+    if (state.outbox.length > 0) {
+      // Not a 5 s retry: the end of the 500 ms window after the first Put's drain.
+      expect(state.alarm).not.toBeNull();
+      expect(state.alarm! - Date.now()).toBeLessThanOrEqual(500);
+    }
+    const row = await waitForIndexRow(arn, (r) => r !== null && r.revision === state.revision);
+    expect(row?.revision).toBe(state.revision);
+  });
+
+  it("an object constructed with a non-empty outbox and no alarm arms one, so the index catches up", async () => {
+    const { name, arn } = await createUniqueSecret("outbox-lost-alarm");
+    const before = (await waitForIndexRow(arn, (r) => r !== null))!;
+    await breakIndexWrites(name);
+    await sm("UpdateSecret", { SecretId: name, Description: "owed to the index" });
+    await restoreIndexWrites(name, { loseAlarm: true });
+    expect((await objectState(name)).alarm).toBeNull();
+
+    await evictDurableObject(secretStub(name));
+    await sm("DescribeSecret", { SecretId: name });
+    const row = await waitForIndexRow(arn, (r) => r !== null && r.revision > before.revision);
+    expect(row?.description).toBe("owed to the index");
   });
 });
 

@@ -196,6 +196,26 @@ export async function breakIndexWrites(name: string, place: SecretPlace = {}): P
   });
 }
 
+/** Counts the D1 batches (index writes) of secret `name`'s object from now on; read the count with the returned function. */
+export async function countIndexWrites(name: string, place: SecretPlace = {}): Promise<() => Promise<number>> {
+  const stub = secretStub(name, place);
+  await runInDurableObject(stub, (instance) => {
+    const self = instance as unknown as ObjectWithEnv & { indexWrites?: number };
+    const real = self.env;
+    self.indexWrites = 0;
+    const counting = {
+      prepare: (query: string) => real.DB.prepare(query),
+      batch: (statements: D1PreparedStatement[]) => {
+        self.indexWrites! += 1;
+        return real.DB.batch(statements);
+      },
+    } as unknown as D1Database;
+    self.realEnv = real;
+    self.env = { ...real, DB: counting };
+  });
+  return () => runInDurableObject(stub, (instance) => (instance as unknown as { indexWrites: number }).indexWrites);
+}
+
 /** Gives the object its real DB binding back; with loseAlarm, deletes its retry alarm in the same step, as if it were lost. */
 export async function restoreIndexWrites(name: string, { loseAlarm = false }: { loseAlarm?: boolean } = {}, place: SecretPlace = {}): Promise<void> {
   await runInDurableObject(secretStub(name, place), async (instance, state) => {
