@@ -27,7 +27,14 @@ export function accessKeys(env: Pick<Env, "ACCESS_KEYS">): Map<string, AccessKey
   const raw = env.ACCESS_KEYS ?? "[]";
   let keys = parsed.get(raw);
   if (!keys) {
-    const list = (JSON.parse(raw) as AccessKey[]).map(configuredKey);
+    let config: AccessKey[];
+    try {
+      config = JSON.parse(raw) as AccessKey[];
+    } catch {
+      // Not the parser's message: it quotes the text around the error, which may be secret key material.
+      throw new Error("ACCESS_KEYS is not valid JSON");
+    }
+    const list = config.map(configuredKey);
     keys = new Map(list.map((k) => [k.accessKeyId, k]));
     parsed.set(raw, keys);
   }

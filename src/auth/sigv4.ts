@@ -7,6 +7,8 @@ import type { AccessKey } from "./caller";
 
 export const SERVICE = "secretsmanager";
 const MAX_SKEW_MS = 15 * 60_000;
+/** A header name as HTTP defines it (RFC 9110 token), lower-case as SigV4 lists it. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 
 /** What a verified request proves: which key signed it, and the region of its credential scope. */
 export interface Verified {
@@ -40,6 +42,10 @@ export async function verifySignature(
   if (!amzDate || !auth.signedHeaders.includes("x-amz-date") || !auth.signedHeaders.includes("host")) {
     throw new AwsError("IncompleteSignatureException", "The request must sign the 'host' and 'X-Amz-Date' headers.");
   }
+  // The operation is named by this header: unsigned, a captured request could be replayed as another operation.
+  if (request.headers.has("x-amz-target") && !auth.signedHeaders.includes("x-amz-target")) {
+    throw new AwsError("IncompleteSignatureException", "The request must sign the 'X-Amz-Target' header.");
+  }
   const signedAt = parseAmzDate(amzDate);
   checkWindow(amzDate, signedAt, now);
   if (amzDate.slice(0, 8) !== auth.date) {
@@ -51,13 +57,17 @@ export async function verifySignature(
 
   const key = keys.get(auth.accessKeyId);
   const token = request.headers.get("x-amz-security-token") ?? undefined;
-  if (!key || token !== key.sessionToken) {
+  // Both absent, or both present and equal: compared in constant time, like the signature.
+  const tokenMatches =
+    token === undefined || key?.sessionToken === undefined ? token === key?.sessionToken : timingSafeEqual(token, key.sessionToken);
+  if (!key || !tokenMatches) {
     throw new AwsError("UnrecognizedClientException", "The security token included in the request is invalid.");
   }
 
   // The signer hashes the body itself unless this header is present, so it is hashed here only to check the header.
+  // Any other value, UNSIGNED-PAYLOAD included, would leave the body outside the signature.
   const declaredHash = request.headers.get("x-amz-content-sha256");
-  if (declaredHash !== null && declaredHash !== "UNSIGNED-PAYLOAD" && declaredHash !== (await sha256Hex(body))) {
+  if (declaredHash !== null && declaredHash !== (await sha256Hex(body))) {
     throw new AwsError("InvalidSignatureException", "The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
 
@@ -93,12 +103,16 @@ function parseAuthorization(header: string): AuthorizationHeader {
       "Credential must have the form <AccessKeyId>/<YYYYMMDD>/<region>/secretsmanager/aws4_request.",
     );
   }
+  const signedHeaders = params.get("SignedHeaders")!.toLowerCase().split(";");
+  if (!signedHeaders.every((name) => HEADER_NAME.test(name))) {
+    throw new AwsError("IncompleteSignatureException", "SignedHeaders must be a ';'-separated list of lower-case header names.");
+  }
   return {
     accessKeyId,
     date: date!,
     region: region!,
     service: service!,
-    signedHeaders: params.get("SignedHeaders")!.toLowerCase().split(";"),
+    signedHeaders,
     signature: params.get("Signature")!,
   };
 }

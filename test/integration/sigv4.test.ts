@@ -1,9 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { SELF } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { app } from "../../src/app";
 import { uniqueName } from "../support/fixtures";
-import { errorOf, signedRequest, sm, token } from "../support/sm";
+import { errorOf, sign, signedRequest, sm, type SmResponse, token } from "../support/sm";
 
 const BAD_SIGNATURE =
   "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+const BAD_PAYLOAD_HASH = "The provided 'x-amz-content-sha256' header does not match what was computed.";
 
 describe("SigV4 authentication", () => {
   it("a request signed by a configured key is accepted", async () => {
@@ -123,6 +127,92 @@ describe("SigV4 authentication", () => {
     expect(line).toBeDefined();
     expect(line).toContain("AKIDTESTLOCAL");
     expect(line).not.toMatch(/leaky-secret-value|Signature=|[0-9a-f]{64}/);
+  });
+
+  it("x-amz-content-sha256: UNSIGNED-PAYLOAD is refused, so the signature always covers the body", async () => {
+    const name = uniqueName("unsigned-payload");
+    const input = { Name: name, SecretString: "signed", ClientRequestToken: token() };
+    const headers = { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" };
+    const untouched = await sm("CreateSecret", input, { headers });
+    expect(untouched.status).toBe(400);
+    expect(errorOf(untouched)).toEqual({ code: "InvalidSignatureException", message: BAD_PAYLOAD_HASH });
+    const forged = await sm("CreateSecret", input, { headers, afterSigning: (r) => void (r.body = r.body.replace("signed", "forged")) });
+    expect(forged.status).toBe(400);
+    expect(errorOf(forged)).toEqual({ code: "InvalidSignatureException", message: BAD_PAYLOAD_HASH });
+    expect(errorOf(await sm("DescribeSecret", { SecretId: name })).code).toBe("ResourceNotFoundException");
+  });
+
+  it.each([
+    ["an empty name", "host;;x-amz-date;x-amz-target"],
+    ["a name with a space", "content type;host;x-amz-date;x-amz-target"],
+    ["a name with a non-token character", "content/type;host;x-amz-date;x-amz-target"],
+    ["a trailing separator", "host;x-amz-date;x-amz-target;"],
+  ])("a SignedHeaders list with %s returns IncompleteSignatureException and is logged", async (_what, signedHeaders) => {
+    const logged: string[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => void logged.push(args.join(" "));
+    let res: SmResponse;
+    try {
+      res = await sm("GetRandomPassword", {}, {
+        afterSigning: (r) => void (r.headers.authorization = r.headers.authorization!.replace(/SignedHeaders=[^,]+/, `SignedHeaders=${signedHeaders}`)),
+      });
+    } finally {
+      console.warn = original;
+    }
+    expect(res.status).toBe(400);
+    expect(errorOf(res)).toEqual({ code: "IncompleteSignatureException", message: "SignedHeaders must be a ';'-separated list of lower-case header names." });
+    const line = logged.find((l) => l.includes("authentication_failed"));
+    expect(line).toBeDefined();
+    expect(JSON.parse(line!)).toMatchObject({ code: "IncompleteSignatureException", accessKeyId: "AKIDTESTLOCAL" });
+  });
+
+  it("an x-amz-target left out of SignedHeaders is refused, so a captured request cannot be replayed as another operation", async () => {
+    // Signed without x-amz-target, which is then added: without the rule, any operation could be named afterwards.
+    const request = await sign({ "content-type": "application/x-amz-json-1.1" }, "{}", {
+      afterSigning: (r) => void (r.headers["x-amz-target"] = "secretsmanager.GetRandomPassword"),
+    });
+    expect(request.headers.authorization).not.toContain("x-amz-target");
+    const response = await SELF.fetch("http://127.0.0.1/", { method: "POST", headers: request.headers, body: request.body });
+    const res = { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
+    expect(res.status).toBe(400);
+    expect(errorOf(res)).toEqual({ code: "IncompleteSignatureException", message: "The request must sign the 'X-Amz-Target' header." });
+  });
+
+  it("the session token is compared in constant time, like the signature", async () => {
+    const spy = vi.spyOn(crypto.subtle, "timingSafeEqual");
+    try {
+      const res = await sm("GetRandomPassword", {}, {
+        accessKeyId: "ASIDTESTSESSION",
+        afterSigning: (r) => void (r.headers["x-amz-security-token"] = "test-session-tokeX"),
+      });
+      expect(res.status).toBe(400);
+      expect(errorOf(res)).toEqual({ code: "UnrecognizedClientException", message: "The security token included in the request is invalid." });
+      const decode = (v: ArrayBuffer | ArrayBufferView) => new TextDecoder().decode(v);
+      expect(spy.mock.calls.map(([a, b]) => [decode(a), decode(b)])).toContainEqual(["test-session-tokeX", "test-session-token"]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect((await sm("GetRandomPassword", {}, { accessKeyId: "ASIDTESTSESSION" })).status).toBe(200);
+  });
+
+  it("an ACCESS_KEYS that is not valid JSON is reported and logged without quoting any of it", async () => {
+    // The JSON parser's own message would quote the text around the error: here, the secret access key.
+    const brokenEnv = { ...env, ACCESS_KEYS: '[{"accessKeyId":"AKIDTESTLOCAL","secretAccessKey":SECRETKEYMATERIAL,"accountId":"111122223333"}]' };
+    const request = await signedRequest("GetRandomPassword", {});
+    const logged: string[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args.join(" "));
+    let response: Response;
+    try {
+      response = await app.fetch(new Request("http://127.0.0.1/", { method: "POST", headers: request.headers, body: request.body }), brokenEnv);
+    } finally {
+      console.error = original;
+    }
+    expect(response.status).toBe(500);
+    expect(((await response.json()) as { __type: string }).__type).toBe("InternalServiceError");
+    const line = logged.find((l) => l.includes("internal_error"));
+    expect(line).toContain("ACCESS_KEYS is not valid JSON");
+    expect(line).not.toMatch(/SECRET|KEYMAT/);
   });
 });
 
