@@ -2,7 +2,7 @@
 // driven by one client at the same concurrency. Writes bench/results/load.json and load.md and prints the table.
 //
 // Method (README "Benchmarks"):
-// - Servers: `node scripts/start.mjs` (wrangler dev → workerd) with its own temp STATE_DIR, a fresh key ring, the
+// - Servers: `node scripts/start.mjs` (miniflare → workerd) with its own temp STATE_DIR, a fresh key ring, the
 //   test/test key pair and BENCH_NOOP=1 (two no-op routes: the runtime's ceiling without and with SigV4
 //   verification); `moto_server -H 127.0.0.1` from python3. Both on free loopback ports, both seeded with the same
 //   32 secrets. Only one server is under load at a time; runs alternate between them operation by operation.
@@ -178,7 +178,6 @@ async function loadRun(server, concurrency, next, { warmupOnly = false } = {}) {
     }
   };
 
-  const reloadsBefore = server.reloads();
   const loops = Array.from({ length: concurrency }, loop);
   await sleep(WARMUP_S * 1000);
   if (warmupOnly) {
@@ -213,7 +212,6 @@ async function loadRun(server, concurrency, next, { warmupOnly = false } = {}) {
     p99Ms: ms(percentile(sorted, 0.99)),
     maxMs: ms(sorted[sorted.length - 1] ?? NaN),
     othersCores: round2(othersCores),
-    serverReloaded: server.reloads() !== reloadsBefore,
     // CPU seconds per measured second (1.0 is one core busy) and CPU µs per request: this client, and each process
     // of the server's group.
     cpu: {
@@ -258,7 +256,7 @@ function freePort() {
 
 /**
  * A copy of the project as it is now, with node_modules linked: `npm start` runs there, so that edits made while the
- * bench runs (wrangler dev reloads the Worker on every change) cannot disturb it, and the checkout's .dev.vars is
+ * bench runs cannot disturb it, and the checkout's .dev.vars is
  * left alone.
  */
 function snapshot(work) {
@@ -300,8 +298,6 @@ async function startServer(name, command, args, env, work, cwd = ROOT) {
     log,
     /** CPU seconds used so far by each process of the group, by command name. */
     cpu: () => groupCpu(pgid),
-    /** How often wrangler dev has reloaded the Worker so far (it should not: it runs from a snapshot). */
-    reloads: () => readFileSync(log, "utf8").split("Reloading local server").length - 1,
     async stop() {
       signalGroup(pgid, "SIGTERM");
       for (let i = 0; i < 100 && groupAlive(pgid); i++) await sleep(100);
@@ -349,21 +345,10 @@ function groupCpu(pgid) {
     const fields = stat.slice(close + 2).split(" ");
     if (Number(fields[2]) !== pgid) continue; // field 5 (pgrp)
     const seconds = (Number(fields[11]) + Number(fields[12])) / TICKS; // fields 14, 15 (utime, stime)
-    const name = comm.startsWith("python") || comm === "moto_server" ? "python" : comm === "workerd" ? workerdRole(pid) : comm;
+    const name = comm.startsWith("python") || comm === "moto_server" ? "python" : comm;
     byPid.set(pid, { name, seconds });
   }
   return byPid;
-}
-
-/** wrangler dev runs two workerd processes: its proxy on the public port, and the runtime of the Worker itself. */
-function workerdRole(pid) {
-  let cmdline = "";
-  try {
-    cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-  } catch {
-    // gone
-  }
-  return cmdline.includes("--inspector-addr") ? "workerd (Worker)" : "workerd (wrangler proxy)";
 }
 
 /** CPU seconds all CPUs of this machine have been busy since boot (/proc/stat: everything but idle and iowait). */
@@ -481,7 +466,7 @@ function goals(comparison) {
   return out;
 }
 
-/** µs of server CPU per request for one server and operation over its signed runs: total, wrangler dev layer, Worker. */
+/** µs of server CPU per request for one server and operation over its signed runs: total, and workerd's share. */
 function serverCpu(results, server, op) {
   const runs = results.filter((r) => r.server === server && r.operation === op && r.mode === "signed" && r.status === "ok" && r.requests > 0);
   if (runs.length === 0) return undefined;
@@ -489,8 +474,7 @@ function serverCpu(results, server, op) {
   const sum = (pick) => runs.reduce((a, r) => a + Object.entries(r.cpuUsPerRequest).filter(([k]) => k !== "client" && pick(k)).reduce((b, [, v]) => b + v * r.requests, 0), 0) / requests;
   return {
     total: sum(() => true),
-    worker: sum((k) => k === "workerd (Worker)"),
-    devLayer: sum((k) => k !== "workerd (Worker)" && k !== "python"),
+    worker: sum((k) => k === "workerd"),
   };
 }
 
@@ -548,11 +532,11 @@ function markdown(report) {
     "## Server CPU per request",
     "",
     "CPU time the server's processes spent per answered request (all signed runs, both concurrencies). Unlike req/s, this hardly",
-    "depends on what else the machine is doing. The wrangler dev layer (its proxy workerd and the node process that prints a",
-    "log line per request) is what `npm start` adds in front of the Worker; a deployed Worker has neither.",
+    "depends on what else the machine is doing. For secrets-edge, workerd runs the Worker, its Durable Objects and the local D1;",
+    "the rest is the node process that hosts Miniflare (idle while requests are served).",
     "",
-    "| Operation | moto ms | secrets-edge ms | of which wrangler dev layer | of which Worker | moto ÷ secrets-edge | moto ÷ Worker alone |",
-    "|---|---:|---:|---:|---:|---:|---:|",
+    "| Operation | moto ms | secrets-edge ms | of which workerd | moto ÷ secrets-edge |",
+    "|---|---:|---:|---:|---:|",
   );
   for (const op of [...Object.keys(NOOPS), ...OPERATIONS]) {
     const ours = serverCpu(report.results, "secrets-edge", op);
@@ -560,7 +544,7 @@ function markdown(report) {
     if (!ours) continue;
     const ms = (v) => (v === undefined ? "—" : fmt(v / 1000, 2));
     const x = (a, b) => (a && b ? `${fmt(a / b, 2)}×` : "—");
-    lines.push(`| ${NOOPS[op] ? `*${op} route*` : op} | ${ms(moto?.total)} | ${ms(ours.total)} | ${ms(ours.devLayer)} | ${ms(ours.worker)} | ${x(moto?.total, ours.total)} | ${x(moto?.total, ours.worker)} |`);
+    lines.push(`| ${NOOPS[op] ? `*${op} route*` : op} | ${ms(moto?.total)} | ${ms(ours.total)} | ${ms(ours.worker)} | ${x(moto?.total, ours.total)} |`);
   }
   lines.push("");
   lines.push("## CPU per request by process (µs, measured runs at the highest concurrency)", "");
@@ -573,13 +557,12 @@ function markdown(report) {
   lines.push(
     "",
     "`client` is this benchmark's Node process (signing included); the others are the server's processes: for secrets-edge,",
-    "`node` is wrangler (it also prints a log line per request), `workerd (wrangler proxy)` the dev proxy in front of the Worker",
-    "(neither exists in production), `workerd (Worker)` the Worker, its Durable Objects and local D1.",
+    "`node` is scripts/start.mjs hosting Miniflare, `workerd` the Worker, its Durable Objects and the local D1.",
     "",
   );
-  const reloaded = report.results.filter((r) => r.serverReloaded || r.errors > 0);
+  const reloaded = report.results.filter((r) => r.errors > 0);
   if (reloaded.length) {
-    lines.push(`**Invalid runs** (errors, or the server reloaded): ${reloaded.map((r) => `${r.server} ${r.operation} @${r.concurrency} ${r.mode}`).join(", ")}.`, "");
+    lines.push(`**Invalid runs** (errors): ${reloaded.map((r) => `${r.server} ${r.operation} @${r.concurrency} ${r.mode}`).join(", ")}.`, "");
   }
   const others = report.results.filter((r) => r.status === "ok").map((r) => r.othersCores);
   const worst = Math.max(0, ...others);
@@ -660,7 +643,6 @@ async function main() {
           : entry.status;
       console.log(`${server.padEnd(13)} ${op.padEnd(15)} c=${String(concurrency).padEnd(3)} ${mode.padEnd(9)} ${text}`);
       if (entry.errors > 0) console.log(`  errors, e.g.: ${entry.sampleErrors.join(" | ")}`);
-      if (entry.serverReloaded) console.log("  the server reloaded during this run: its figures are not valid");
     };
 
     const run = async (server, op, concurrency, mode, path = "/", target = op) => {
