@@ -1,26 +1,73 @@
-// Opaque, tamper-evident page tokens: a JSON position MAC'd with a key derived from the default KEK and
-// bound to what is being paged (a secret's ARN, or a list query), so a forged or foreign token is refused.
+// Opaque, tamper-evident page tokens. The position (which may be a row the caller is not allowed to see, e.g. the
+// last row a filtered listing read) is encrypted with AES-256-GCM under a key derived from the default KEK, with
+// what is being paged (a secret's ARN, or a list query) as additional authenticated data, so a token reveals
+// nothing of the position and a forged, altered or foreign token is refused.
+//
+// Token: base64(KEK version) "." base64(IV ‖ ciphertext ‖ tag). The plaintext is the position's JSON padded with
+// spaces to a multiple of PAD bytes, so a token's length says little about the names in it.
 import { fromBase64, toBase64 } from "./base64";
-import { DEFAULT_KEY_NAME, type KeyRing } from "./keys";
+import { DEFAULT_KEY_NAME, type Kek, type KeyRing } from "./keys";
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
-export async function signPageToken(ring: KeyRing, binding: string, position: unknown): Promise<string> {
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+/** Plaintexts are padded to a multiple of this many bytes. */
+export const PAD = 256;
+/** NextTokenType's max length in the model. */
+export const MAX_TOKEN_LENGTH = 4096;
+
+/**
+ * The AES-GCM key for page tokens: HKDF-Expand (RFC 5869, one block: HMAC(PRK, info ‖ 0x01)) of the KEK's page-token
+ * key, itself HKDF-SHA-256 of the KEK with info "secrets-edge/page-token" (keys.ts). Cached per imported KEK.
+ */
+const ciphers = new WeakMap<Kek, Promise<CryptoKey>>();
+function tokenCipher(kek: Kek): Promise<CryptoKey> {
+  let key = ciphers.get(kek);
+  if (!key) {
+    const info = encoder.encode("secrets-edge/page-token/aes-256-gcm\u0001");
+    key = crypto.subtle
+      .sign("HMAC", kek.tokenKey, info)
+      .then((bytes) => crypto.subtle.importKey("raw", bytes, "AES-GCM", false, ["encrypt", "decrypt"]));
+    ciphers.set(kek, key);
+  }
+  return key;
+}
+
+/** The additional authenticated data: the KEK version and the binding, unambiguously joined. */
+const aad = (version: string, binding: string) => encoder.encode(JSON.stringify([version, binding]));
+
+/** A token for `position`, valid only with the same `binding`. */
+export async function sealPageToken(ring: KeyRing, binding: string, position: unknown): Promise<string> {
   const kek = await ring.current(DEFAULT_KEY_NAME);
-  const payload = toBase64(encoder.encode(JSON.stringify({ k: kek.version, p: position })));
-  const mac = await crypto.subtle.sign("HMAC", kek.tokenKey, encoder.encode(`${binding}\n${payload}`));
-  return `${payload}.${toBase64(new Uint8Array(mac))}`;
+  const json = encoder.encode(JSON.stringify(position));
+  const plain = new Uint8Array(Math.ceil(Math.max(json.length, 1) / PAD) * PAD).fill(0x20);
+  plain.set(json);
+  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad(kek.version, binding) }, await tokenCipher(kek), plain));
+  const bytes = new Uint8Array(IV_BYTES + sealed.length);
+  bytes.set(iv);
+  bytes.set(sealed, IV_BYTES);
+  const token = `${toBase64(encoder.encode(kek.version))}.${toBase64(bytes)}`;
+  if (token.length > MAX_TOKEN_LENGTH) throw new Error(`page token of ${token.length} characters exceeds ${MAX_TOKEN_LENGTH}`);
+  return token;
 }
 
 /** The position a token carries, or undefined when it was not issued by us for this binding. */
 export async function openPageToken(ring: KeyRing, binding: string, token: string): Promise<unknown> {
   try {
-    const [payload, mac, extra] = token.split(".");
-    if (!payload || !mac || extra !== undefined) return undefined;
-    const { k, p } = JSON.parse(new TextDecoder().decode(fromBase64(payload))) as { k: string; p: unknown };
-    const kek = await ring.get(DEFAULT_KEY_NAME, String(k));
-    const valid = await crypto.subtle.verify("HMAC", kek.tokenKey, fromBase64(mac), encoder.encode(`${binding}\n${payload}`));
-    return valid ? p : undefined;
+    const [version, sealed, extra] = token.split(".");
+    if (!version || !sealed || extra !== undefined) return undefined;
+    const bytes = fromBase64(sealed);
+    if (bytes.length < IV_BYTES + TAG_BYTES + PAD) return undefined;
+    const kek = await ring.get(DEFAULT_KEY_NAME, decoder.decode(fromBase64(version)));
+    const plain = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: bytes.subarray(0, IV_BYTES), additionalData: aad(kek.version, binding) },
+      await tokenCipher(kek),
+      bytes.subarray(IV_BYTES),
+    );
+    return JSON.parse(decoder.decode(plain));
   } catch {
     return undefined;
   }

@@ -31,16 +31,18 @@ export const batchGetSecretValue = defineOperation({
     if (input.MaxResults !== undefined && input.Filters === undefined) {
       throw new AwsError("InvalidParameterException", "'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided.");
     }
+    // Request validation, the filters' too, comes before authorization (docs/parity.md "Order of checks").
+    const filters = input.Filters && filtersOf(input.Filters);
     const denied = deniedWithoutResource(ctx, "BatchGetSecretValue");
     if (denied) throw denied;
     let ids = input.SecretIdList;
     let nextToken: string | undefined;
-    if (input.Filters !== undefined) {
+    if (filters !== undefined) {
       const visible = listable(ctx);
       const query = {
         accountId: ctx.caller.accountId,
         region: ctx.caller.region,
-        filters: filtersOf(input.Filters),
+        filters,
         sortBy: "created-date" as const,
         sortOrder: "asc" as const,
         includePlannedDeletion: false,

@@ -1,7 +1,7 @@
 // ListSecretVersionIds: the versions of a secret, newest first, labelled ones only unless IncludeDeprecated.
 import { z } from "zod";
 import { keyRing } from "../crypto/keys";
-import { openPageToken, signPageToken } from "../crypto/page-token";
+import { openPageToken, sealPageToken } from "../crypto/page-token";
 import { objectName } from "../domain/secret-id";
 import { Bool, MaxResults, NextToken, SecretId } from "../domain/schemas";
 import { AwsError } from "../protocol/errors";
@@ -31,7 +31,7 @@ export const listSecretVersionIds = defineOperation({
         CreatedDate: seconds(v.createdAt),
         KmsKeyIds: v.kmsKeyIds,
       })),
-      NextToken: page.nextBefore === undefined ? undefined : await signPageToken(ring, binding, page.nextBefore),
+      NextToken: page.nextBefore === undefined ? undefined : await sealPageToken(ring, binding, page.nextBefore),
     };
   },
 });

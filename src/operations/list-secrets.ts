@@ -2,7 +2,7 @@
 // with opaque tokens. Also the filter schema and the paging that BatchGetSecretValue shares.
 import { z } from "zod";
 import { keyRing } from "../crypto/keys";
-import { openPageToken, signPageToken } from "../crypto/page-token";
+import { openPageToken, sealPageToken } from "../crypto/page-token";
 import { Bool, NextToken } from "../domain/schemas";
 import { FILTER_KEYS, type Filter } from "../index-db/filters";
 import { type ListQuery, type ListedSecret, type Position, type SortBy, StatementTooLong, listPage } from "../index-db/list-query";
@@ -28,11 +28,13 @@ export const listSecrets = defineOperation({
     SortBy: z.enum(["created-date", "last-accessed-date", "last-changed-date", "name"]).optional(),
   }),
   async handler(ctx, input) {
+    // Request validation comes before authorization (docs/parity.md "Order of checks").
+    const filters = filtersOf(input.Filters);
     const visible = listable(ctx);
     const query: ListQuery = {
       accountId: ctx.caller.accountId,
       region: ctx.caller.region,
-      filters: filtersOf(input.Filters),
+      filters,
       sortBy: input.SortBy ?? "created-date",
       sortOrder: input.SortOrder ?? "asc",
       includePlannedDeletion: input.IncludePlannedDeletion ?? false,
@@ -56,7 +58,7 @@ export function filtersOf(filters: z.output<typeof Filters> | undefined): Filter
  * policy sees all. A policy that denies secretsmanager:ListSecrets on `*`, or has no Allow naming it at all, refuses
  * the call as AWS does. Otherwise each row is judged with its ARN and tags from the index (the identity policy only:
  * resource policies are not indexed), and rows it may not list are left out, so a page can hold fewer than
- * MaxResults; NextToken still continues after the last row read.
+ * MaxResults; NextToken still continues after the last row read (encrypted, so it reveals nothing of that row).
  */
 export function listable(ctx: Context): (s: ListedSecret) => boolean {
   if (ctx.caller.identityPolicy === undefined) return () => true;
@@ -69,8 +71,9 @@ export function listable(ctx: Context): (s: ListedSecret) => boolean {
 }
 
 /**
- * One page of the caller's secrets. Tokens are MAC'd and bound to the operation, the caller's account and
- * region and the whole query, so a forged token, or one from another listing, is InvalidNextTokenException.
+ * One page of the caller's secrets. Tokens are encrypted (AES-GCM, src/crypto/page-token.ts), so the position of a
+ * row the caller may not list never shows, and bound to the operation, the caller's account and region and the
+ * whole query, so a forged token, or one from another listing, is InvalidNextTokenException.
  */
 export async function findSecrets(ctx: Context, operation: string, query: ListQuery, limit: number, nextToken: string | undefined) {
   const ring = keyRing(ctx.env.KMS_KEYS);
@@ -84,7 +87,7 @@ export async function findSecrets(ctx: Context, operation: string, query: ListQu
     if (error instanceof StatementTooLong) throw new AwsError("InvalidParameterException", "The filters are too long to search. Use fewer or shorter filter values.");
     throw error;
   });
-  return { secrets: page.secrets, nextToken: page.next && (await signPageToken(ring, binding, page.next)) };
+  return { secrets: page.secrets, nextToken: page.next && (await sealPageToken(ring, binding, page.next)) };
 }
 
 function positionOf(position: unknown, sortBy: SortBy): Position | undefined {

@@ -235,6 +235,28 @@ describe("BatchGetSecretValue by Filters", () => {
     expect(errorOf(await r.call("BatchGetSecretValue", { Filters: [{ Key: "name", Values: ["t"] }], NextToken: own }))).toEqual(invalid);
     expect((await r.batch({ Filters: filters, NextToken: own })).SecretValues).toHaveLength(1);
   });
+
+  it("a NextToken is opaque: its decoded bytes hold no secret's name, ARN or date", async () => {
+    const r = region();
+    const names = ["opaque/alpha-payroll", "opaque/beta-merger", "opaque/gamma-audit"];
+    const created = [];
+    for (const name of names) created.push(await r.create(name));
+    await waitUntilIndexed(names, { region: r.name });
+    const dates = await Promise.all(names.map(async (name) => String((await r.call("DescribeSecret", { SecretId: name })).body.CreatedDate)));
+    const forbidden = [...names, ...created.map((c) => c.ARN), ...dates.map((d) => d.replace(".", "")), "alpha-payroll", "beta-merger", "arn:", "secret:", ACCOUNT];
+    const tokens: string[] = [];
+    let next: string | undefined;
+    do {
+      const page = await r.batch({ Filters: [{ Key: "name", Values: ["opaque/"] }], MaxResults: 1, NextToken: next });
+      next = page.NextToken;
+      if (next) tokens.push(next);
+    } while (next);
+    expect(tokens.length).toBeGreaterThanOrEqual(2);
+    for (const t of tokens) {
+      const decoded = [t, ...t.split(".").map((part) => atob(part))].join("\n");
+      for (const leak of forbidden) expect(decoded, t).not.toContain(leak);
+    }
+  });
 });
 
 describe("BatchGetSecretValue request rules", () => {
@@ -272,5 +294,17 @@ describe("BatchGetSecretValue request rules", () => {
       code: "InvalidParameterException",
       message: "Invalid filter values for key: name",
     });
+  });
+
+  it("a filter without Key or Values is refused before authorization, also for a key that may not call BatchGetSecretValue", async () => {
+    // Neither AKIDBLUEREADER's nor AKIDGREENTEAM's policy allows BatchGetSecretValue (GREENTEAM's not ListSecrets either).
+    for (const accessKeyId of ["AKIDBLUEREADER", "AKIDGREENTEAM"]) {
+      expect(errorOf(await sm("BatchGetSecretValue", { Filters: [{ Values: ["a"] }] }, { accessKeyId }))).toEqual({ code: "InvalidParameterException", message: "Invalid filter key" });
+      expect(errorOf(await sm("BatchGetSecretValue", { Filters: [{ Key: "name" }], MaxResults: 5 }, { accessKeyId }))).toEqual({
+        code: "InvalidParameterException",
+        message: "Invalid filter values for key: name",
+      });
+      expect(errorOf(await sm("BatchGetSecretValue", { Filters: [{ Key: "name", Values: ["a"] }] }, { accessKeyId })).code).toBe("AccessDeniedException");
+    }
   });
 });

@@ -425,6 +425,18 @@ describe("Filters validation", () => {
     });
   });
 
+  it("a filter without Key or Values is refused before authorization, also for a key that may not list", async () => {
+    // AKIDGREENTEAM's policy never allows ListSecrets; AKIDBLUEREADER's allows it per secret (by tag).
+    for (const accessKeyId of ["AKIDGREENTEAM", "AKIDBLUEREADER"]) {
+      expect(errorOf(await sm("ListSecrets", { Filters: [{ Values: ["foo"] }] }, { accessKeyId }))).toEqual({ code: "InvalidParameterException", message: "Invalid filter key" });
+      expect(errorOf(await sm("ListSecrets", { Filters: [{ Key: "name", Values: ["a"] }, { Key: "tag-key" }] }, { accessKeyId }))).toEqual({
+        code: "InvalidParameterException",
+        message: "Invalid filter values for key: tag-key",
+      });
+    }
+    expect(errorOf(await sm("ListSecrets", { Filters: [{ Key: "name", Values: ["a"] }] }, { accessKeyId: "AKIDGREENTEAM" })).code).toBe("AccessDeniedException");
+  });
+
   it("a value outside the model's pattern, or longer than 512, is a ValidationException", async () => {
     expect(errorOf(await list({ Filters: [{ Key: "name", Values: ["ok", "no*"] }] }))).toEqual({
       code: "ValidationException",
@@ -705,13 +717,52 @@ describe("NextToken", () => {
     return page.NextToken!;
   }
 
-  it("is opaque: neither a forged token nor one with a changed payload or MAC is accepted", async () => {
+  it("is tamper-evident: neither a forged token nor one with a changed key version, IV, ciphertext or tag is accepted", async () => {
     const real = await firstToken();
-    const [payload, mac] = real.split(".") as [string, string];
-    const position = JSON.parse(atob(payload)) as { k: string; p: unknown };
-    const forgedPayload = btoa(JSON.stringify({ ...position, p: [0, "arn"] }));
-    for (const forged of ["garbage", `${forgedPayload}.${mac}`, `${payload}.${btoa("x".repeat(32))}`, `${payload}.${mac}.x`, btoa("{}")]) {
+    const [version, sealed] = real.split(".") as [string, string];
+    const altered = (at: number) => {
+      const bytes = Uint8Array.from(atob(sealed), (c) => c.charCodeAt(0));
+      bytes[at < 0 ? bytes.length + at : at]! ^= 0x01;
+      return `${version}.${btoa(String.fromCharCode(...bytes))}`;
+    };
+    const oldFormat = `${btoa(JSON.stringify({ k: "1", p: [0, "arn"] }))}.${btoa("x".repeat(32))}`;
+    for (const forged of ["garbage", altered(0), altered(20), altered(-1), `${btoa("2")}.${sealed}`, `${version}.${sealed.slice(0, -8)}`, `${real}.x`, btoa("{}"), oldFormat]) {
       expect(errorOf(await r.call("ListSecrets", { MaxResults: 1, NextToken: forged }))).toEqual(INVALID);
+    }
+    expect((await r.list({ MaxResults: 1, NextToken: real })).SecretList.map((e) => e.Name)).toEqual(["b"]);
+  });
+
+  it("reveals nothing of the row it continues after, which a tag-limited key may not be allowed to list", async () => {
+    // AKIDBLUEREADER may list only secrets tagged team=blue. Its pages continue after the last row read, which here is
+    // always a hidden one: the token must not show its name, ARN or dates (or any secret's).
+    const hiddenRegion = isolatedRegion();
+    const team = (value: string) => ({ tags: [{ Key: "team", Value: value }] });
+    const rows = [
+      indexRow(hiddenRegion, "blue/first", { createdAt: 1_111_111_111_001, ...team("blue") }),
+      indexRow(hiddenRegion, "hidden/payroll-db", { createdAt: 1_111_111_111_002, lastChangedAt: 1_222_222_222_002, ...team("red") }),
+      indexRow(hiddenRegion, "hidden/merger-plans", { createdAt: 1_111_111_111_003, lastChangedAt: 1_222_222_222_003 }),
+      indexRow(hiddenRegion, "blue/last", { createdAt: 1_111_111_111_004, ...team("blue") }),
+    ];
+    await writeRows(rows);
+    const forbidden = rows.flatMap((row) => [row.name, row.arn, String(row.createdAt), String(row.lastChangedAt)]);
+    forbidden.push("payroll", "merger", "arn:", "secret:", ACCOUNT);
+    for (const SortBy of ["created-date", "last-changed-date", "name"]) {
+      const seen: string[] = [];
+      const tokens: string[] = [];
+      let next: string | undefined;
+      do {
+        const res = await sm("ListSecrets", { MaxResults: 1, SortBy, NextToken: next }, { region: hiddenRegion, accessKeyId: "AKIDBLUEREADER" });
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        seen.push(...(res.body as ListBody).SecretList.map((e) => e.Name));
+        next = (res.body as ListBody).NextToken;
+        if (next) tokens.push(next);
+      } while (next);
+      expect(seen.sort()).toEqual(["blue/first", "blue/last"]);
+      expect(tokens.length).toBeGreaterThanOrEqual(2);
+      for (const t of tokens) {
+        const decoded = [t, ...t.split(".").map((part) => atob(part))].join("\n");
+        for (const leak of forbidden) expect(decoded, `${SortBy} token ${t}`).not.toContain(leak);
+      }
     }
   });
 
