@@ -2,7 +2,8 @@
 // Adds a fresh local key ring and the local access key to .dev.vars when absent, applies the local D1 migrations,
 // bundles the Worker as `wrangler deploy` does and serves it with Miniflare, configured from wrangler.toml.
 // Environment: PORT (default 8787), STATE_DIR (default .wrangler/state), KMS_KEYS / ACCESS_KEYS override .dev.vars,
-// BENCH_NOOP=1 turns on the benchmark's no-op routes (bench/load.mjs). --verbose logs every request.
+// BENCH_NOOP=1 turns on the benchmark's no-op routes (bench/load.mjs), INSPECTOR_PORT opens the V8 inspector (bench/profile.mjs).
+// --verbose logs every request.
 //
 // Why not `wrangler dev`: it puts a second workerd (its hot-reload proxy) in front of the Worker, which costs as
 // much CPU per request as the Worker itself (bench/results/load.md). `npm run dev` is wrangler dev, with reloads,
@@ -70,6 +71,7 @@ const server = new Miniflare(
     log: new Log(verbose ? LogLevel.INFO : LogLevel.WARN),
     logRequests: verbose,
     unsafeTriggerHandlers: true,
+    ...(process.env.INSPECTOR_PORT && { inspectorPort: Number(process.env.INSPECTOR_PORT), inspectorHost: "127.0.0.1" }),
     workers: [
       {
         ...workerOptions,
