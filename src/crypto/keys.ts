@@ -28,9 +28,22 @@ export class KeyRing {
   constructor(private readonly config: Record<string, KeyConfig>) {
     for (const [id, key] of Object.entries(config)) {
       if (!key.versions[key.current]) throw new Error(`KMS_KEYS: key ${id} has no version ${key.current}`);
-      for (const name of [id, ...(key.aliases ?? [])]) this.byName.set(name, id);
+      for (const name of [id, ...(key.aliases ?? [])]) {
+        const other = this.byName.get(name);
+        if (other !== undefined && other !== id) throw new Error(`KMS_KEYS: ${name} names both key ${other} and key ${id}`);
+        this.byName.set(name, id);
+      }
     }
-    if (!this.byName.has(DEFAULT_KEY_NAME)) throw new Error(`KMS_KEYS must configure ${DEFAULT_KEY_NAME}`);
+    // The default key is used by its name (new versions, value hashes, page tokens, "DefaultEncryptionKey"), so it
+    // must be a key of its own, not an alias of another.
+    if (!Object.hasOwn(config, DEFAULT_KEY_NAME)) {
+      const owner = this.byName.get(DEFAULT_KEY_NAME);
+      throw new Error(
+        owner === undefined
+          ? `KMS_KEYS must configure ${DEFAULT_KEY_NAME}`
+          : `KMS_KEYS must configure ${DEFAULT_KEY_NAME} as a key of its own, not as an alias of ${owner}`,
+      );
+    }
   }
 
   /** Maps a request's KmsKeyId (alias, alias ARN, key id or key ARN) to a configured key id. */

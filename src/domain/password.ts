@@ -51,20 +51,21 @@ const pick = (chars: string, random: RandomSource): string => chars[random.below
 
 export function generatePassword(options: PasswordOptions): Result<string> {
   const excluded = new Set(options.excludeCharacters);
-  const included = [
+  const allowed = (chars: string) => [...chars].filter((char) => !excluded.has(char)).join("");
+  // The character types RequireEachIncludedType covers (the model: upper, lower, numbers, punctuation). IncludeSpace
+  // allows a space but never requires one.
+  const types = [
     options.excludeLowercase ? "" : LOWERCASE,
     options.excludeUppercase ? "" : UPPERCASE,
     options.excludeNumbers ? "" : NUMBERS,
     options.excludePunctuation ? "" : PUNCTUATION,
-    options.includeSpace ? SPACE : "",
-  ];
-  const classes = included
-    .map((chars) => [...chars].filter((char) => !excluded.has(char)).join(""))
+  ]
+    .map(allowed)
     .filter((chars) => chars.length > 0);
-  const alphabet = classes.join("");
+  const alphabet = types.join("") + (options.includeSpace ? allowed(SPACE) : "");
 
   if (alphabet.length === 0) return fail({ code: "InvalidParameterException", message: ALL_EXCLUDED });
-  const required = options.requireEachIncludedType ? classes : [];
+  const required = options.requireEachIncludedType ? types : [];
   if (options.length < required.length) return fail({ code: "InvalidParameterException", message: TOO_SHORT });
 
   const random = new RandomSource();

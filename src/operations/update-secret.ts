@@ -25,7 +25,8 @@ export const updateSecret = defineOperation({
         value,
         description: input.Description,
         kmsKeyId: input.KmsKeyId,
-        type: input.Type,
+        // "" is no type, as CreateSecret treats it.
+        type: input.Type || undefined,
       }),
     );
     return { ARN: updated.arn, Name: updated.name, VersionId: updated.versionId };

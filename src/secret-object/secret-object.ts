@@ -2,6 +2,7 @@
 // transaction, together with the index entry it queues for D1 (the outbox). Each method first judges the caller
 // (authorize.ts) against the state it is about to act on. Errors come back as Results.
 import { DurableObject } from "cloudflare:workers";
+import { DEFAULT_KEY_NAME } from "../crypto/keys";
 import { type Result, fail, ok } from "../domain/result";
 import { buildArn } from "../domain/secret-id";
 import { dedupeTags, tagRuleViolation } from "../domain/tags";
@@ -10,11 +11,11 @@ import type { Env } from "../env";
 import type { IndexRow } from "../index-db/secrets-index";
 import { Access } from "./access";
 import { type Auth, judge } from "./authorize";
-import { exists, invalidParameter, invalidRequest } from "./errors";
+import { invalidParameter, invalidRequest } from "./errors";
 import { type IndexRepair, IndexOutbox } from "./index-outbox";
 import { Policies } from "./policies";
 import { migrate } from "./schema";
-import { type SecretRow, Store, type TagPair } from "./store";
+import { type SecretRow, Store, type TagPair, type VersionRow } from "./store";
 import type {
   CreateInput, DeletionResult, Identity, PolicyValidation, PolicyView, SecretValue, SecretView, Target, ValueView, VersionPage, WriteResult,
 } from "./types";
@@ -23,6 +24,21 @@ import { Versions } from "./versions";
 import { secretView, versionView } from "./views";
 
 const DAY = 86_400_000;
+
+/** What a mutation returns when it must be prepared again (SecretObject.commit). */
+const STALE = Symbol("stale");
+
+/**
+ * The KmsKeyId a secret records: none for the default key, however it was named (DescribeSecret and ListSecrets omit
+ * KmsKeyId for aws/secretsmanager), else the name the caller gave.
+ */
+function recordedKey(resolved: string, requested: string | undefined): string | null {
+  return resolved === DEFAULT_KEY_NAME || !requested ? null : requested;
+}
+
+function sameVersions(a: readonly VersionRow[], b: readonly VersionRow[]): boolean {
+  return a.length === b.length && a.every((v, i) => v.versionId === b[i]!.versionId);
+}
 
 export type { IndexRepair } from "./index-outbox";
 
@@ -61,14 +77,14 @@ export class SecretObject extends DurableObject<Env> {
 
     const now = Date.now();
     const sealed = input.value && (await this.vault.seal(arn, kekId.value, input.versionId!, input.value));
-    return this.commit(() => {
-      if (this.store.secret()) return fail(exists(input.name));
+    const created = this.commit(() => {
+      if (this.store.secret()) return STALE;
       const tags = dedupeTags(input.tags ?? []);
       const violation = tagRuleViolation(tags.map((t) => t.Key));
       if (violation) return fail(violation);
       this.store.insertSecret({
         accountId: input.accountId, region: input.region, name: input.name, arn,
-        description: input.description ?? null, kmsKeyId: input.kmsKeyId || null, type: input.type ?? null,
+        description: input.description ?? null, kmsKeyId: recordedKey(kekId.value, input.kmsKeyId), type: input.type ?? null,
         createdAt: now, lastChangedAt: now, lastAccessedDay: null, deletedAt: null, deletionAt: null,
         tagsSet: tags.length > 0, revision: 1,
       });
@@ -77,6 +93,10 @@ export class SecretObject extends DurableObject<Env> {
       else this.index.enqueueSnapshot();
       return ok({ arn, name: input.name, versionId: sealed?.versionId });
     });
+    // Another CreateSecret of this name (perhaps this request's own retry) committed while the value was sealed:
+    // run again, so it is judged as a repeat like any later one (the same success, E4, E5 or E6). A hash cannot
+    // decide it here: values are hashed with the ARN, and each attempt drew its own ARN suffix.
+    return created === STALE ? this.create(auth, input) : created;
   }
 
   async getValue(auth: Auth, target: Target, versionId?: string, stage?: string): Promise<Result<ValueView>> {
@@ -102,7 +122,8 @@ export class SecretObject extends DurableObject<Env> {
     this.versions.recordAccess(s, version.versionId, version.lastAccessedDay);
     return ok({
       arn: s.arn, name: s.name, versionId: version.versionId, value: value.value,
-      versionStages: labels, createdAt: version.createdAt,
+      // A deprecated version has no labels: the field is omitted, as AWS omits empty fields (the model's minimum is 1).
+      versionStages: labels.length > 0 ? labels : undefined, createdAt: version.createdAt,
     });
   }
 
@@ -117,13 +138,16 @@ export class SecretObject extends DurableObject<Env> {
     const kekId = this.vault.resolveKey(s.kmsKeyId ?? undefined);
     if (!kekId.ok) return kekId;
     const sealed = await this.vault.seal(s.arn, kekId.value, versionId, value);
-    return this.commit(() => {
+    const put = this.commit(() => {
       const current = this.access.stillActive(auth, s);
       if (!current.ok) return current;
       if (this.store.version(versionId)) return this.versions.sameHashResult(s, versionId, sealed.hash);
+      // An UpdateSecret changed the secret's key while the value was sealed: seal it again under the new key.
+      if (current.value.kmsKeyId !== s.kmsKeyId) return STALE;
       this.versions.add(sealed, Date.now(), versionStages);
       return ok({ arn: s.arn, name: s.name, versionId, versionStages: this.versions.labelsOf(versionId) });
     });
+    return put === STALE ? this.putValue(auth, target, versionId, value, versionStages) : put;
   }
 
   async update(
@@ -135,36 +159,56 @@ export class SecretObject extends DurableObject<Env> {
     if (!secret.ok) return secret;
     const s = secret.value;
     if (Object.values(changes).every((v) => v === undefined)) return ok({ arn: s.arn, name: s.name });
+    const { description, kmsKeyId, type } = changes;
+    const metadata = description !== undefined || kmsKeyId !== undefined || type !== undefined;
     if (changes.value) {
       const foreign = this.access.foreignDefaultKey(auth, s);
       if (foreign) return foreign;
     }
+    // A ClientRequestToken already used: a different value is E8; the same value adds no version, but the request's
+    // Description, KmsKeyId and Type still apply.
+    let value = changes.value;
     if (changes.value && changes.versionId) {
       const repeated = await this.versions.repeatedToken(s, changes.versionId, changes.value);
-      if (repeated) return repeated;
+      if (repeated && (!repeated.ok || !metadata)) return repeated;
+      if (repeated) value = undefined;
     }
-    const keyChanged = changes.kmsKeyId !== undefined && (changes.kmsKeyId || null) !== s.kmsKeyId;
-    const kekId = this.vault.resolveKey(keyChanged ? changes.kmsKeyId : (s.kmsKeyId ?? undefined));
+    // Keys are compared resolved: another name of the key the secret already uses changes nothing. A stored key that
+    // no longer resolves counts as changed when the request names one that does.
+    const currentKey = this.vault.resolveKey(s.kmsKeyId ?? undefined);
+    const kekId = kmsKeyId === undefined ? currentKey : this.vault.resolveKey(kmsKeyId);
     if (!kekId.ok) return kekId;
-    const sealed = changes.value && (await this.vault.seal(s.arn, kekId.value, changes.versionId!, changes.value));
-    const resealed = keyChanged ? await this.vault.reseal(s.arn, this.versions.labelled(), kekId.value) : ok([]);
+    const keyChanged = kmsKeyId !== undefined && !(currentKey.ok && currentKey.value === kekId.value);
+    const sealed = value && (await this.vault.seal(s.arn, kekId.value, changes.versionId!, value));
+    const labelled = keyChanged ? this.versions.labelled() : [];
+    const resealed = keyChanged ? await this.vault.reseal(s.arn, labelled, kekId.value) : ok([]);
     if (!resealed.ok) return resealed;
 
-    return this.commit(() => {
+    const updated = this.commit(() => {
       const current = this.access.stillActive(auth, s);
       if (!current.ok) return current;
-      if (sealed && this.store.version(sealed.versionId)) return this.versions.sameHashResult(s, sealed.versionId, sealed.hash);
+      let added = sealed;
+      if (sealed && this.store.version(sealed.versionId)) {
+        const same = this.versions.sameHashResult(s, sealed.versionId, sealed.hash);
+        if (!same.ok || !metadata) return same;
+        added = undefined;
+      }
+      // Another UpdateSecret changed the key, or labels moved to other versions, while this one sealed and re-encrypted:
+      // run again on the new state, so no version is left under a key the secret no longer names.
+      if (current.value.kmsKeyId !== s.kmsKeyId) return STALE;
+      if (keyChanged && !sameVersions(this.versions.labelled(), labelled)) return STALE;
       const now = Date.now();
       const meta: Partial<SecretRow> = { lastChangedAt: now };
-      if (changes.description !== undefined) meta.description = changes.description;
-      if (changes.type !== undefined) meta.type = changes.type;
-      if (keyChanged) meta.kmsKeyId = changes.kmsKeyId || null;
+      if (description !== undefined) meta.description = description;
+      if (type !== undefined) meta.type = type;
+      if (keyChanged) meta.kmsKeyId = recordedKey(kekId.value, kmsKeyId);
       for (const r of resealed.value) this.store.replaceEnvelope(r.versionId, kekId.value, r.envelope);
       this.store.updateSecret(meta);
-      if (sealed) this.versions.add(sealed, now, undefined, false);
+      if (added) this.versions.add(added, now, undefined, false);
       else this.index.enqueueSnapshot();
-      return ok({ arn: s.arn, name: s.name, versionId: sealed?.versionId });
+      return ok({ arn: s.arn, name: s.name, versionId: changes.value ? changes.versionId : undefined });
     });
+    return updated === STALE ? this.update(auth, target, changes) : updated;
   }
 
   async updateStage(auth: Auth, target: Target, label: string, removeFrom?: string, moveTo?: string): Promise<Result<Identity>> {
@@ -194,12 +238,13 @@ export class SecretObject extends DurableObject<Env> {
   }
 
   async listVersions(auth: Auth, target: Target, includeDeprecated: boolean, maxResults = 100, after?: number): Promise<Result<VersionPage>> {
-    const secret = this.access.active(auth, target);
+    // A metadata read like DescribeSecret: the model gives ListSecretVersionIds no InvalidRequestException, so it
+    // also answers while the secret is scheduled for deletion.
+    const secret = this.access.existing(auth, target);
     if (!secret.ok) return secret;
     const byVersion = labelsByVersion(this.store.stages());
-    const listed = this.store
-      .versions()
-      .filter((v) => (after === undefined || v.seq < after) && (includeDeprecated || byVersion.has(v.versionId)));
+    // One row beyond the page tells whether another page follows.
+    const listed = this.store.versionPage(after, includeDeprecated, maxResults + 1);
     const page = listed.slice(0, maxResults);
     const last = page.at(-1);
     return ok({
@@ -328,10 +373,15 @@ export class SecretObject extends DurableObject<Env> {
     await this.index.flush();
   }
 
-  /** Runs a mutation in one transaction; on success, pushes the queued index update and re-arms the alarm. */
-  private commit<T>(mutation: () => Result<T>): Result<T> {
+  /**
+   * Runs a mutation in one transaction; on success, pushes the queued index update and re-arms the alarm. A mutation
+   * returns STALE, having written nothing, when the state it was prepared against changed during its awaits.
+   */
+  private commit<T>(mutation: () => Result<T>): Result<T>;
+  private commit<T>(mutation: () => Result<T> | typeof STALE): Result<T> | typeof STALE;
+  private commit<T>(mutation: () => Result<T> | typeof STALE): Result<T> | typeof STALE {
     const result = this.ctx.storage.transactionSync(mutation);
-    if (result.ok) this.index.afterCommit();
+    if (result !== STALE && result.ok) this.index.afterCommit();
     return result;
   }
 }

@@ -33,6 +33,9 @@ export interface VersionRow {
   valueHash: string;
 }
 
+/** A version's metadata, without its envelope: what ListSecretVersionIds reports. */
+export type VersionMeta = Pick<VersionRow, "versionId" | "seq" | "createdAt" | "lastAccessedDay" | "kmsKeyId">;
+
 export interface TagPair {
   Key: string;
   Value: string;
@@ -75,8 +78,31 @@ export class Store {
     this.sql.exec("UPDATE secret SET resource_policy = ? WHERE id = 1", text);
   }
 
-  versions(): VersionRow[] {
-    return this.sql.exec("SELECT * FROM versions ORDER BY seq DESC").toArray().map(toVersion);
+  /**
+   * One page of versions, newest first: at most `limit` versions created before sequence number `before` (all when
+   * undefined), only those with a label unless `includeDeprecated`. Reads metadata only, never an envelope, and only
+   * the rows of the page, however many versions the secret keeps.
+   */
+  versionPage(before: number | undefined, includeDeprecated: boolean, limit: number): VersionMeta[] {
+    const where: string[] = [];
+    const params: SqlStorageValue[] = [];
+    if (before !== undefined) {
+      where.push("seq < ?");
+      params.push(before);
+    }
+    if (!includeDeprecated) where.push("version_id IN (SELECT version_id FROM stages)");
+    const rows = this.sql.exec(
+      `SELECT version_id, seq, created_at, last_accessed_day, kms_key_id FROM versions
+       ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT ?`,
+      ...params, limit,
+    );
+    return rows.toArray().map((r) => ({
+      versionId: r.version_id as string,
+      seq: r.seq as number,
+      createdAt: r.created_at as number,
+      lastAccessedDay: r.last_accessed_day as number | null,
+      kmsKeyId: r.kms_key_id as string,
+    }));
   }
 
   version(versionId: string): VersionRow | undefined {

@@ -40,7 +40,8 @@ export interface WriteResult extends Identity {
 export interface ValueView extends Identity {
   versionId: string;
   value: SecretValue;
-  versionStages: string[];
+  /** Absent for a deprecated version (no labels). */
+  versionStages?: string[];
   createdAt: number;
 }
 

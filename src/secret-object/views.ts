@@ -3,7 +3,7 @@ import { labelsByVersion } from "../domain/stages";
 import type { IndexRow } from "../index-db/secrets-index";
 import { DEFAULT_KEY_NAME } from "../crypto/keys";
 import type { SecretView, VersionView } from "./types";
-import type { SecretRow, TagPair, VersionRow } from "./store";
+import type { SecretRow, TagPair, VersionMeta } from "./store";
 
 const opt = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
@@ -25,7 +25,7 @@ export function secretView(s: SecretRow, stages: ReadonlyMap<string, string>, ta
   };
 }
 
-export function versionView(v: VersionRow, labels: string[] | undefined): VersionView {
+export function versionView(v: VersionMeta, labels: string[] | undefined): VersionView {
   return {
     versionId: v.versionId,
     versionStages: labels,

@@ -1,7 +1,7 @@
 // CreateSecret through the Worker: response shapes, ClientRequestToken idempotency, KMS keys, tags, and the
 // life of a name (scheduled for deletion, reused after a forced delete, per region). reference/aws-behaviour.md §2–4.
 import { describe, expect, it } from "vitest";
-import { uniqueName } from "../support/fixtures";
+import { readIndexRow, uniqueName, waitUntilIndexed } from "../support/fixtures";
 import { sm, token } from "../support/sm";
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -146,6 +146,19 @@ describe("CreateSecret", () => {
     expect(described.body.KmsKeyId).toBe("alias/payments");
     expect(described.body.Type).toBe("example-partner");
   });
+
+  it.each(["alias/aws/secretsmanager", "arn:aws:kms:us-east-1:111122223333:alias/aws/secretsmanager"])(
+    "CreateSecret naming the default key as %s reports no KmsKeyId in DescribeSecret or ListSecrets",
+    async (kmsKeyId) => {
+      const name = uniqueName("create");
+      const created = await sm("CreateSecret", { Name: name, SecretString: "v", ClientRequestToken: token(), KmsKeyId: kmsKeyId });
+      expect(created.status).toBe(200);
+      expect((await sm("DescribeSecret", { SecretId: name })).body).not.toHaveProperty("KmsKeyId");
+      await waitUntilIndexed(name);
+      expect((await readIndexRow(created.body.ARN))?.kms_key_id).toBeNull();
+      expect((await sm("ListSecretVersionIds", { SecretId: name })).body.Versions[0].KmsKeyIds).toEqual(["DefaultEncryptionKey"]);
+    },
+  );
 
   it("a secret under a named key reports that key in KmsKeyIds, not DefaultEncryptionKey, and its value decrypts", async () => {
     const name = uniqueName("create");

@@ -121,7 +121,16 @@ describe("DeleteSecret", () => {
       expect(Math.abs(res.body.DeletedDate - nowSeconds())).toBeLessThan(60);
     });
 
-    it("every other operation on the secret returns InvalidRequestException", async () => {
+    it("ListSecretVersionIds works, as a metadata read (no InvalidRequestException in the model)", async () => {
+      const name = uniqueName("delete");
+      const created = await createTagged(name);
+      await sm("DeleteSecret", { SecretId: name });
+      const res = await sm("ListSecretVersionIds", { SecretId: name });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ ARN: created.ARN, Name: name, Versions: [{ VersionId: created.VersionId, VersionStages: ["AWSCURRENT"] }] });
+    });
+
+    it("the operations that change the secret or read its value return InvalidRequestException", async () => {
       const name = uniqueName("delete");
       const created = await createTagged(name);
       await sm("DeleteSecret", { SecretId: name });
@@ -133,7 +142,6 @@ describe("DeleteSecret", () => {
         ["TagResource", { SecretId: name, Tags: [{ Key: "k", Value: "v" }] }],
         ["UntagResource", { SecretId: name, TagKeys: ["t"] }],
         ["UpdateSecretVersionStage", { SecretId: name, VersionStage: "CUSTOM", MoveToVersionId: created.VersionId }],
-        ["ListSecretVersionIds", { SecretId: name }],
       ];
       for (const [op, input] of calls) {
         const res = await sm(op, input);

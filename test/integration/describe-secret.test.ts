@@ -73,6 +73,13 @@ describe("DescribeSecret", () => {
     expect(plainBody).not.toHaveProperty("KmsKeyId");
     expect(plainBody).not.toHaveProperty("Type");
     expect(plainBody).not.toHaveProperty("Description");
+
+    // Named explicitly, by alias or alias ARN, the default key is still omitted (model: DescribeSecretResponse.KmsKeyId).
+    for (const kmsKeyId of ["alias/aws/secretsmanager", "arn:aws:kms:us-east-1:111122223333:alias/aws/secretsmanager"]) {
+      const explicit = uniqueName("describe");
+      await createSecret(explicit, "v1", { KmsKeyId: kmsKeyId });
+      expect(await describeSecret(explicit)).not.toHaveProperty("KmsKeyId");
+    }
   });
 
   it("Tags are absent until tagged, kept in insertion order, and [] after every tag is removed", async () => {

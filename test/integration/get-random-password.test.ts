@@ -44,9 +44,14 @@ describe("GetRandomPassword", () => {
     expect(value).not.toMatch(/[abcABC012!@#]/);
   });
 
-  it("IncludeSpace with RequireEachIncludedType puts a space in the password", async () => {
-    const value = await password({ IncludeSpace: true, PasswordLength: 10 });
-    expect(value).toContain(" ");
+  it("IncludeSpace with RequireEachIncludedType requires one of each of upper, lower, number and punctuation, not a space", async () => {
+    // A 4-character password has room for the four required types only.
+    const value = await password({ IncludeSpace: true, RequireEachIncludedType: true, PasswordLength: 4 });
+    expect(value).toMatch(/[a-z]/);
+    expect(value).toMatch(/[A-Z]/);
+    expect(value).toMatch(/[0-9]/);
+    expect(value).toMatch(PUNCTUATION);
+    expect(value).not.toContain(" ");
   });
 
   it("RequireEachIncludedType puts one of every included type even in a 4-character password", async () => {

@@ -43,6 +43,17 @@ describe("GetSecretValue", () => {
     expect(res.body.VersionId).toBe(v1);
   });
 
+  it("a deprecated version (no staging labels) is returned without a VersionStages key", async () => {
+    const name = uniqueName("get");
+    const v1 = (await createSecret(name)).VersionId;
+    await putValue(name, "v2");
+    await putValue(name, "v3");
+    const res = await sm("GetSecretValue", { SecretId: name, VersionId: v1 });
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.body).sort()).toEqual(["ARN", "CreatedDate", "Name", "SecretString", "VersionId"]);
+    expect(res.body).toMatchObject({ VersionId: v1, SecretString: "v1" });
+  });
+
   it("a binary secret returns SecretBinary and no SecretString", async () => {
     const name = uniqueName("get");
     await sm("CreateSecret", { Name: name, SecretBinary: "AAEC/w==", ClientRequestToken: token() });

@@ -1,7 +1,11 @@
 // ListSecretVersionIds through the Worker: entry shape, deprecated versions (no VersionStages key), KmsKeyIds,
 // MaxResults/NextToken paging and its errors. reference/aws-behaviour.md §4–5.
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { createSecret, putValue, uniqueName } from "../support/fixtures";
+import type { Result } from "../../src/domain/result";
+import type { SecretObject } from "../../src/secret-object/secret-object";
+import type { VersionPage } from "../../src/secret-object/types";
+import { createSecret, putValue, secretStub, uniqueName } from "../support/fixtures";
 import { sm } from "../support/sm";
 
 interface Entry {
@@ -131,6 +135,64 @@ describe("ListSecretVersionIds", () => {
       expect(body).not.toHaveProperty("NextToken");
     });
 
+    it("a page reads only its own versions, metadata only, however many versions the secret keeps", async () => {
+      const name = uniqueName("versions");
+      const created = await createSecret(name);
+      // 1,000 deprecated versions younger than a day, all kept (as AWS keeps them), each with an envelope.
+      await runInDurableObject(secretStub(name), (_instance, state) => {
+        const sql = state.storage.sql;
+        const v = sql.exec("SELECT * FROM versions").one();
+        for (let i = 0; i < 1000; i++) {
+          sql.exec(
+            `INSERT INTO versions (version_id, seq, created_at, last_accessed_day, kms_key_id, kind, envelope, value_hash)
+             VALUES (?, ?, ?, NULL, ?, ?, ?, ?)`,
+            `bulk-${String(i).padStart(4, "0")}`, i + 2, v.created_at, v.kms_key_id, v.kind, v.envelope, v.value_hash,
+          );
+        }
+      });
+      const current = (await putValue(name, "v2")).VersionId;
+
+      const measured = await runInDurableObject(secretStub(name), async (object: SecretObject) => {
+        const instance = object as any;
+        const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+        const sql = instance.store.sql as SqlStorage;
+        instance.store.sql = new Proxy(sql, {
+          get: (target, key) =>
+            key === "exec"
+              ? (query: string, ...bindings: unknown[]) => {
+                  const cursor = target.exec(query, ...bindings);
+                  cursors.push(cursor);
+                  return cursor;
+                }
+              : Reflect.get(target, key),
+        });
+        try {
+          const auth = { principal: { arn: "arn:aws:iam::111122223333:root", accountId: "111122223333" }, now: Date.now(), action: "secretsmanager:ListSecretVersionIds", named: name };
+          const page: Result<VersionPage> = await object.listVersions(auth, { arn: `${created.ARN.slice(0, -6)}??????` }, true, 3);
+          return { page, rowsRead: cursors.reduce((sum, c) => sum + c.rowsRead, 0) };
+        } finally {
+          instance.store.sql = sql;
+        }
+      });
+      const { page, rowsRead } = measured;
+      if (!page.ok) throw new Error(page.error.message);
+      expect(page.value.versions.map((v) => v.versionId)).toEqual([current, "bulk-0999", "bulk-0998"]);
+      expect(typeof page.value.nextBefore).toBe("number");
+      // The secret row, its few labels and the page's rows (plus one), not the 1,002 versions.
+      expect(rowsRead).toBeLessThan(20);
+
+      // And through the Worker, the pages continue where the last one ended.
+      const first = await list(name, { IncludeDeprecated: true, MaxResults: 2 });
+      expect(first.Versions.map((v) => v.VersionId)).toEqual([current, "bulk-0999"]);
+      const second = await list(name, { IncludeDeprecated: true, MaxResults: 2, NextToken: first.NextToken });
+      expect(second.Versions.map((v) => v.VersionId)).toEqual(["bulk-0998", "bulk-0997"]);
+      const labelled = await list(name, { MaxResults: 1 });
+      expect(labelled.Versions.map((v) => v.VersionId)).toEqual([current]);
+      const rest = await list(name, { MaxResults: 1, NextToken: labelled.NextToken });
+      expect(rest.Versions.map((v) => v.VersionId)).toEqual([created.VersionId]);
+      expect(rest).not.toHaveProperty("NextToken");
+    });
+
     it("a NextToken that is not a token returns InvalidNextTokenException", async () => {
       const name = uniqueName("versions");
       await createSecret(name);
@@ -166,15 +228,17 @@ describe("ListSecretVersionIds", () => {
       expect(res.body).toEqual({ __type: "ResourceNotFoundException", Message: "Secrets Manager can't find the specified secret." });
     });
 
-    it("a secret marked for deletion returns InvalidRequestException", async () => {
+    it("a secret scheduled for deletion still lists its versions (the model gives ListSecretVersionIds no InvalidRequestException)", async () => {
       const name = uniqueName("versions");
-      await createSecret(name);
-      await sm("DeleteSecret", { SecretId: name });
-      const res = await sm("ListSecretVersionIds", { SecretId: name });
-      expect(res.body).toEqual({
-        __type: "InvalidRequestException",
-        Message: "You can't perform this operation on the secret because it was marked for deletion.",
-      });
+      const created = await createSecret(name);
+      const v2 = (await putValue(name, "v2")).VersionId;
+      expect((await sm("DeleteSecret", { SecretId: name })).status).toBe(200);
+      const body = await list(name);
+      expect(body.ARN).toBe(created.ARN);
+      expect(body.Versions.map((v) => [v.VersionId, v.VersionStages])).toEqual([
+        [v2, ["AWSCURRENT"]],
+        [created.VersionId, ["AWSPREVIOUS"]],
+      ]);
     });
   });
 });

@@ -1,7 +1,7 @@
 // UpdateSecret through the Worker: metadata-only updates (no VersionId), new values, ClientRequestToken idempotency
 // (E8, E49), KMS key changes and the errors it can answer. reference/aws-behaviour.md §2, §4, §5.
 import { describe, expect, it } from "vitest";
-import { createSecret, uniqueName } from "../support/fixtures";
+import { createSecret, readIndexRow, uniqueName, waitUntilIndexed } from "../support/fixtures";
 import { sm, token } from "../support/sm";
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -95,6 +95,19 @@ describe("UpdateSecret", () => {
     expect(described).not.toHaveProperty("Description");
   });
 
+  it("Type \"\" is no type, as in CreateSecret: DescribeSecret reports none and a type already set stays", async () => {
+    const name = uniqueName("update");
+    await createSecret(name);
+    const res = await sm("UpdateSecret", { SecretId: name, Type: "" });
+    expect(res.status).toBe(200);
+    expect(await describeSecret(name)).not.toHaveProperty("Type");
+
+    const typed = uniqueName("update");
+    await createSecret(typed, "v", { Type: "example-partner" });
+    await sm("UpdateSecret", { SecretId: typed, Type: "" });
+    expect((await describeSecret(typed)).Type).toBe("example-partner");
+  });
+
   describe("KmsKeyId", () => {
     it("a new KmsKeyId is reported by DescribeSecret and re-encrypts the labelled versions under it", async () => {
       const name = uniqueName("update");
@@ -111,6 +124,26 @@ describe("UpdateSecret", () => {
       expect(after.body.Versions[0].KmsKeyIds[0]).not.toBe("DefaultEncryptionKey");
       expect((await sm("GetSecretValue", { SecretId: name })).body.SecretString).toBe("keep-me");
     });
+
+    it.each(["alias/aws/secretsmanager", "arn:aws:kms:us-east-1:111122223333:alias/aws/secretsmanager", ""])(
+      "KmsKeyId %j (the default key) leaves DescribeSecret without KmsKeyId and the versions under DefaultEncryptionKey",
+      async (kmsKeyId) => {
+        const name = uniqueName("update");
+        await createSecret(name, "v1");
+        expect((await sm("UpdateSecret", { SecretId: name, KmsKeyId: kmsKeyId })).status).toBe(200);
+        expect(await describeSecret(name)).not.toHaveProperty("KmsKeyId");
+
+        const named = uniqueName("update");
+        const created = await createSecret(named, "v1", { KmsKeyId: "alias/payments" });
+        expect((await sm("UpdateSecret", { SecretId: named, KmsKeyId: kmsKeyId })).status).toBe(200);
+        expect(await describeSecret(named)).not.toHaveProperty("KmsKeyId");
+        await waitUntilIndexed(named);
+        expect((await readIndexRow(created.ARN))?.kms_key_id).toBeNull();
+        const listed = await sm("ListSecretVersionIds", { SecretId: named });
+        expect(listed.body.Versions[0].KmsKeyIds).toEqual(["DefaultEncryptionKey"]);
+        expect((await sm("GetSecretValue", { SecretId: named })).body.SecretString).toBe("v1");
+      },
+    );
 
     it("a KmsKeyId that names no key returns EncryptionFailure and changes nothing", async () => {
       const name = uniqueName("update");
@@ -134,6 +167,39 @@ describe("UpdateSecret", () => {
       expect(retry.body).toEqual(first.body);
       expect(retry.body.VersionId).toBe(request.ClientRequestToken);
       expect(await versionCount(name)).toBe(2);
+    });
+
+    it("a retry with the same token and value still applies the Description, KmsKeyId and Type it carries", async () => {
+      const name = uniqueName("update");
+      const created = await createSecret(name);
+      const request = { SecretId: name, SecretString: "v2", ClientRequestToken: token() };
+      expect((await sm("UpdateSecret", request)).status).toBe(200);
+      const retry = await sm("UpdateSecret", { ...request, Description: "retried", KmsKeyId: "alias/payments", Type: "example-partner" });
+      expect(retry.status).toBe(200);
+      expect(retry.body).toEqual({ ARN: created.ARN, Name: name, VersionId: request.ClientRequestToken });
+      expect(await describeSecret(name)).toMatchObject({
+        Description: "retried",
+        KmsKeyId: "alias/payments",
+        Type: "example-partner",
+        VersionIdsToStages: { [created.VersionId]: ["AWSPREVIOUS"], [request.ClientRequestToken]: ["AWSCURRENT"] },
+      });
+      expect(await versionCount(name)).toBe(2);
+      const listed = await sm("ListSecretVersionIds", { SecretId: name });
+      for (const v of listed.body.Versions) expect(v.KmsKeyIds).toEqual(["alias/payments"]);
+      expect((await sm("GetSecretValue", { SecretId: name })).body.SecretString).toBe("v2");
+    });
+
+    it("the same token with a different value returns ResourceExistsException and applies none of the request's changes", async () => {
+      const name = uniqueName("update");
+      const created = await createSecret(name);
+      const crt = token();
+      await sm("UpdateSecret", { SecretId: name, SecretString: "v2", ClientRequestToken: crt });
+      const res = await sm("UpdateSecret", { SecretId: name, SecretString: "different", ClientRequestToken: crt, Description: "ignored" });
+      expect(res.body).toEqual({
+        __type: "ResourceExistsException",
+        Message: `You can't use ClientRequestToken ${crt} because that value is already in use for a version of secret ${created.ARN}.`,
+      });
+      expect(await describeSecret(name)).not.toHaveProperty("Description");
     });
 
     it("the same token with a different value returns ResourceExistsException", async () => {

@@ -94,6 +94,30 @@ describe("invalid configuration", () => {
     expect(() => new KeyRing({ "alias/payments": { current: "1", versions: { "1": OLD_MATERIAL } } })).toThrow(/alias\/aws\/secretsmanager/);
   });
 
+  it("a key ring naming alias/aws/secretsmanager only as an alias of another key is refused at load", () => {
+    const config = { "alias/main": { current: "1", aliases: [DEFAULT_KEY_NAME], versions: { "1": DEFAULT_MATERIAL } } };
+    expect(() => new KeyRing(config)).toThrow(`KMS_KEYS must configure ${DEFAULT_KEY_NAME} as a key of its own, not as an alias of alias/main`);
+    expect(() => keyRing(JSON.stringify(config))).toThrow(/as a key of its own/);
+  });
+
+  it("a name given to two keys (as a key or an alias) is refused at load", () => {
+    expect(
+      () =>
+        new KeyRing({
+          [DEFAULT_KEY_NAME]: { current: "1", versions: { "1": DEFAULT_MATERIAL } },
+          "alias/payments": { current: "1", aliases: [DEFAULT_KEY_NAME], versions: { "1": OLD_MATERIAL } },
+        }),
+    ).toThrow(`KMS_KEYS: ${DEFAULT_KEY_NAME} names both key ${DEFAULT_KEY_NAME} and key alias/payments`);
+    expect(
+      () =>
+        new KeyRing({
+          [DEFAULT_KEY_NAME]: { current: "1", versions: { "1": DEFAULT_MATERIAL } },
+          "alias/a": { current: "1", aliases: ["shared-id"], versions: { "1": OLD_MATERIAL } },
+          "alias/b": { current: "1", aliases: ["shared-id"], versions: { "1": NEW_MATERIAL } },
+        }),
+    ).toThrow("KMS_KEYS: shared-id names both key alias/a and key alias/b");
+  });
+
   it("a current version with no key material throws", () => {
     expect(() => new KeyRing({ [DEFAULT_KEY_NAME]: { current: "2", versions: { "1": DEFAULT_MATERIAL } } })).toThrow(/version 2/);
   });

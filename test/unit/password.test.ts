@@ -100,11 +100,17 @@ describe("generatePassword", () => {
     expect(passwords.some((p) => p.includes(" "))).toBe(true);
   });
 
-  it("IncludeSpace with RequireEachIncludedType guarantees a space in every password", () => {
-    for (const password of many(500, { length: 5, includeSpace: true })) {
-      expect(password).toContain(" ");
+  it("IncludeSpace with RequireEachIncludedType requires upper, lower, number and punctuation but not a space", () => {
+    // Four characters leave no room for a space once each required type has one.
+    for (const password of many(500, { length: 4, includeSpace: true })) {
+      expect(password).not.toContain(" ");
       for (const chars of CLASSES) expect(hasAny(password, chars)).toBe(true);
     }
+    expect(many(500, { length: 5, includeSpace: true }).some((p) => !p.includes(" "))).toBe(true);
+  });
+
+  it("IncludeSpace with RequireEachIncludedType still allows spaces", () => {
+    expect(many(500, { length: 64, includeSpace: true }).some((p) => p.includes(" "))).toBe(true);
   });
 
   it("RequireEachIncludedType puts every class in each 4-character password", () => {
@@ -163,7 +169,7 @@ describe("generatePassword", () => {
       ok: false,
       error: { code: "InvalidParameterException", message: TOO_SHORT },
     });
-    expect(generatePassword({ ...DEFAULTS, length: 4, includeSpace: true })).toEqual({
+    expect(generatePassword({ ...DEFAULTS, length: 3, includeSpace: true })).toEqual({
       ok: false,
       error: { code: "InvalidParameterException", message: TOO_SHORT },
     });
