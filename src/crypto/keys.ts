@@ -17,7 +17,7 @@ export interface Kek {
   wrapKey: CryptoKey;
   /** HMAC key for the idempotency hash of values. */
   hashKey: CryptoKey;
-  /** HMAC key for page tokens. */
+  /** AES-GCM key for page tokens. */
   tokenKey: CryptoKey;
 }
 
@@ -80,17 +80,20 @@ export class KeyRing {
 async function importKek(id: string, version: string, material: Uint8Array): Promise<Kek> {
   if (material.length !== 32) throw new Error(`KMS_KEYS: key ${id} version ${version} must be 32 bytes`);
   const wrapKey = await crypto.subtle.importKey("raw", material, "AES-KW", false, ["wrapKey", "unwrapKey"]);
-  // Separate HMAC keys derived from the KEK, so no purpose ever reuses the wrapping key.
+  // Separate keys derived from the KEK, so no purpose ever reuses the wrapping key.
   const base = await crypto.subtle.importKey("raw", material, "HKDF", false, ["deriveKey"]);
-  const derive = (purpose: string) =>
+  const derive = (purpose: string, algorithm: SubtleCryptoImportKeyAlgorithm, usages: string[]) =>
     crypto.subtle.deriveKey(
       { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(), info: new TextEncoder().encode(`secrets-edge/${purpose}`) },
       base,
-      { name: "HMAC", hash: "SHA-256", length: 256 },
+      algorithm,
       false,
-      ["sign", "verify"],
+      usages,
     );
-  const [hashKey, tokenKey] = await Promise.all([derive("value-hash"), derive("page-token")]);
+  const [hashKey, tokenKey] = await Promise.all([
+    derive("value-hash", { name: "HMAC", hash: "SHA-256", length: 256 }, ["sign", "verify"]),
+    derive("page-token-aead", { name: "AES-GCM", length: 256 }, ["encrypt", "decrypt"]),
+  ]);
   return { id, version, wrapKey, hashKey, tokenKey };
 }
 

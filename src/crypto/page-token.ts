@@ -18,23 +18,6 @@ export const PAD = 256;
 /** NextTokenType's max length in the model. */
 export const MAX_TOKEN_LENGTH = 4096;
 
-/**
- * The AES-GCM key for page tokens: HKDF-Expand (RFC 5869, one block: HMAC(PRK, info ‖ 0x01)) of the KEK's page-token
- * key, itself HKDF-SHA-256 of the KEK with info "secrets-edge/page-token" (keys.ts). Cached per imported KEK.
- */
-const ciphers = new WeakMap<Kek, Promise<CryptoKey>>();
-function tokenCipher(kek: Kek): Promise<CryptoKey> {
-  let key = ciphers.get(kek);
-  if (!key) {
-    const info = encoder.encode("secrets-edge/page-token/aes-256-gcm\u0001");
-    key = crypto.subtle
-      .sign("HMAC", kek.tokenKey, info)
-      .then((bytes) => crypto.subtle.importKey("raw", bytes, "AES-GCM", false, ["encrypt", "decrypt"]));
-    ciphers.set(kek, key);
-  }
-  return key;
-}
-
 /** The additional authenticated data: the KEK version and the binding, unambiguously joined. */
 const aad = (version: string, binding: string) => encoder.encode(JSON.stringify([version, binding]));
 
@@ -45,7 +28,7 @@ export async function sealPageToken(ring: KeyRing, binding: string, position: un
   const plain = new Uint8Array(Math.ceil(Math.max(json.length, 1) / PAD) * PAD).fill(0x20);
   plain.set(json);
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad(kek.version, binding) }, await tokenCipher(kek), plain));
+  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad(kek.version, binding) }, kek.tokenKey, plain));
   const bytes = new Uint8Array(IV_BYTES + sealed.length);
   bytes.set(iv);
   bytes.set(sealed, IV_BYTES);
@@ -64,7 +47,7 @@ export async function openPageToken(ring: KeyRing, binding: string, token: strin
     const kek = await ring.get(DEFAULT_KEY_NAME, decoder.decode(fromBase64(version)));
     const plain = await crypto.subtle.decrypt(
       { name: "AES-GCM", iv: bytes.subarray(0, IV_BYTES), additionalData: aad(kek.version, binding) },
-      await tokenCipher(kek),
+      kek.tokenKey,
       bytes.subarray(IV_BYTES),
     );
     return JSON.parse(decoder.decode(plain));
