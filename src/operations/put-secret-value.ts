@@ -20,6 +20,7 @@ export const putSecretValue = defineOperation({
     if (!value) throw new AwsError("InvalidRequestException", "You must provide either SecretString or SecretBinary.");
     const versionId = requireToken(input.ClientRequestToken);
     const put = unwrap(await secret.putValue(auth, target, versionId, value, input.VersionStages));
-    return { ARN: put.arn, Name: put.name, VersionId: put.versionId, VersionStages: put.versionStages };
+    // A repeated token of a version that has since lost its labels: empty fields are omitted, as everywhere.
+    return { ARN: put.arn, Name: put.name, VersionId: put.versionId, VersionStages: put.versionStages?.length ? put.versionStages : undefined };
   },
 });

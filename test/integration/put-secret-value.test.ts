@@ -125,6 +125,19 @@ describe("PutSecretValue", () => {
       expect(all.body.Versions).toHaveLength(2);
     });
 
+    it("a retry of a version that has since lost every label answers without a VersionStages key", async () => {
+      const name = uniqueName("put");
+      await createSecret(name);
+      const request = { SecretId: name, SecretString: "v2", ClientRequestToken: token() };
+      await sm("PutSecretValue", request);
+      await sm("PutSecretValue", { SecretId: name, SecretString: "v3", ClientRequestToken: token() });
+      await sm("PutSecretValue", { SecretId: name, SecretString: "v4", ClientRequestToken: token() });
+      const retry = await sm("PutSecretValue", request);
+      expect(retry.status).toBe(200);
+      expect(retry.body.VersionId).toBe(request.ClientRequestToken);
+      expect(retry.body).not.toHaveProperty("VersionStages");
+    });
+
     it("the same token with a different value returns ResourceExistsException", async () => {
       const name = uniqueName("put");
       const created = await createSecret(name);
