@@ -1,5 +1,7 @@
 // `npm run bench`: this service (started exactly as `npm start` does) and moto's server side by side on loopback,
 // driven by one client at the same concurrency. Writes bench/results/load.json and load.md and prints the table.
+// BENCH_RESULTS names the result files instead (e.g. `TMPDIR=/dev/shm BENCH_RESULTS=load-tmpfs npm run bench`: state in
+// memory, as moto keeps it, to separate what the disk costs a write from what the server does).
 //
 // Method (README "Benchmarks"):
 // - Servers: `node scripts/start.mjs` (miniflare → workerd) with its own temp STATE_DIR, a fresh key ring, the
@@ -32,6 +34,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RESULTS = join(ROOT, "bench/results");
+const OUTPUT = process.env.BENCH_RESULTS ?? "load";
 const envNumber = (name, fallback) => (process.env[name] ? Number(process.env[name]) : fallback);
 const MEASURE_S = envNumber("BENCH_SECONDS", 3);
 const WARMUP_S = envNumber("BENCH_WARMUP_SECONDS", 1);
@@ -487,6 +490,7 @@ function markdown(report) {
     `Both servers on loopback, one under load at a time, same client (node:http keep-alive, SigV4 per request with @smithy/signature-v4 + Sha256Node),`,
     `${config.secrets} secrets each, ${config.warmupSeconds} s warm-up then ${config.measureSeconds} s or ${fmt(config.maxRequests)} requests per run.`,
     `Latency is the round trip of a signed request (signing excluded); client signing costs ${report.signing.usPerRequest} µs/request.`,
+    `secrets-edge's state directory is on ${config.stateFilesystem}: ${config.stateFilesystem === "tmpfs" ? "in memory, as moto keeps its state (nothing on disk)" : "every acknowledged write waits for the disk, while moto keeps its state in memory"}.`,
     ...Object.entries(report.connection ?? {})
       .filter(([, value]) => value.toLowerCase() === "close")
       .map(([name]) => `${name} answers every request with \`Connection: close\`, so the client opens a new connection for each of its requests (its server's choice; keep-alive elsewhere).`),
@@ -688,6 +692,7 @@ async function main() {
         secrets: SECRET_COUNT,
         region: REGION,
         client: "node:http Agent keepAlive, @smithy/signature-v4 + Sha256Node",
+        stateFilesystem: spawnSync("stat", ["-f", "-c", "%T", work], { encoding: "utf8" }).stdout?.trim() || "unknown",
       },
       signing,
       /** The Connection header each server answers with: "close" makes the client reconnect for every request. */
@@ -698,11 +703,11 @@ async function main() {
       wallSeconds: Math.round((Date.now() - started) / 1000),
     };
     mkdirSync(RESULTS, { recursive: true });
-    writeFileSync(join(RESULTS, "load.json"), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(RESULTS, `${OUTPUT}.json`), `${JSON.stringify(report, null, 2)}\n`);
     const md = markdown(report);
-    writeFileSync(join(RESULTS, "load.md"), md);
+    writeFileSync(join(RESULTS, `${OUTPUT}.md`), md);
     console.log(`\n${md}`);
-    console.log(`Wrote bench/results/load.json and bench/results/load.md in ${report.wallSeconds} s.`);
+    console.log(`Wrote bench/results/${OUTPUT}.json and bench/results/${OUTPUT}.md in ${report.wallSeconds} s.`);
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
     if (process.env.BENCH_KEEP === "1") console.log(`Kept ${work} (server logs and state).`);
