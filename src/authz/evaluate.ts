@@ -28,12 +28,12 @@ interface Scan {
   allows: Hit[];
 }
 
+const namesAction = (statement: Statement, action: string): boolean =>
+  statement.actions ? statement.actions.some((a) => actionMatches(a, action)) : !statement.notActions!.some((a) => actionMatches(a, action));
+
 function statementApplies(statement: Statement, request: AuthzRequest, lookup: Lookup, variables: boolean, kind: PolicyType): PrincipalMatch {
   const { action, resource, principal } = request;
-  const actionHit = statement.actions
-    ? statement.actions.some((a) => actionMatches(a, action))
-    : !statement.notActions!.some((a) => actionMatches(a, action));
-  if (!actionHit) return false;
+  if (!namesAction(statement, action)) return false;
   const matches = (pattern: string) => {
     const resolved = substitute(pattern, lookup, variables);
     return resolved !== undefined && resourceMatches(resolved, resource);
@@ -108,6 +108,26 @@ export function evaluate(request: AuthzRequest): AuthzResult {
     matchedStatement: identityAllow,
     resourceStatement: m,
   };
+}
+
+/** Condition keys whose value comes from the resource judged, not from the request or the caller. */
+const RESOURCE_KEY = /^(aws:ResourceTag\/|secretsmanager:ResourceTag|secretsmanager:SecretId$|secretsmanager:resource\/)/i;
+
+/**
+ * Whether some Allow statement of the identity policy could allow the action on some resource: it names the action,
+ * and its conditions on keys that do not depend on the resource hold for this request (its Resource element and the
+ * resource's keys are left to the per-resource judgement). For a listing, whose visible entries are judged one by one.
+ */
+export function mayAllowSomeResource(request: Omit<AuthzRequest, "resource" | "resourcePolicy">): boolean {
+  if (request.identityPolicy === undefined) return true;
+  const lookup = contextLookup({ ...principalContext(request.principal), ...request.context });
+  const variables = request.identityPolicy.version === "2012-10-17";
+  return request.identityPolicy.statements.some(
+    (s) =>
+      s.effect === "Allow" &&
+      namesAction(s, request.action) &&
+      conditionsHold(s.conditions.filter((c) => !RESOURCE_KEY.test(c.key)), lookup, variables),
+  );
 }
 
 /**

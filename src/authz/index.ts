@@ -1,6 +1,6 @@
 // The authorization API the operations use: parse policies, build request contexts, evaluate, check policies.
 export { buildContext, principalContext, type RequestFacts } from "./context";
-export { accessDeniedMessage, DEFAULT_IDENTITY_POLICY, evaluate } from "./evaluate";
+export { accessDeniedMessage, DEFAULT_IDENTITY_POLICY, evaluate, mayAllowSomeResource } from "./evaluate";
 export { actionMatches } from "./glob";
 export { MESSAGES, type ParseResult, parsePolicy, type PolicyProblem } from "./policy";
 export {

@@ -8,7 +8,7 @@ import { FILTER_KEYS, type Filter } from "../index-db/filters";
 import { type ListQuery, type ListedSecret, type Position, type SortBy, StatementTooLong, listPage } from "../index-db/list-query";
 import { AwsError } from "../protocol/errors";
 import { seconds } from "../protocol/json";
-import { accessDenied, decide, judge, mayEverAllow } from "../secret-object/authorize";
+import { accessDenied, decide, judge, mayAllowSomeSecret } from "../secret-object/authorize";
 import { type Context, defineOperation } from "./operation";
 import { authFor } from "./secrets";
 
@@ -55,8 +55,8 @@ export function filtersOf(filters: z.output<typeof Filters> | undefined): Filter
 
 /**
  * Which index rows the caller may see in a listing (ListSecrets, BatchGetSecretValue with Filters). A key without a
- * policy sees all. A policy that denies secretsmanager:ListSecrets on `*`, or has no Allow naming it at all, refuses
- * the call as AWS does. Otherwise each row is judged with its ARN and tags from the index (the identity policy only:
+ * policy sees all. A policy that denies secretsmanager:ListSecrets on `*`, or has no Allow for it whose conditions
+ * on the request (its source address, time, principal tags…) hold, refuses the call as AWS does. Otherwise each row is judged with its ARN and tags from the index (the identity policy only:
  * resource policies are not indexed), and rows it may not list are left out, so a page can hold fewer than
  * MaxResults; NextToken still continues after the last row read (encrypted, so it reveals nothing of that row).
  */
@@ -64,7 +64,7 @@ export function listable(ctx: Context): (s: ListedSecret) => boolean {
   if (ctx.caller.identityPolicy === undefined) return () => true;
   const auth = authFor(ctx, "ListSecrets", "*");
   const call = decide(auth, { arn: "*" });
-  if (call.decision === "ExplicitDeny" || (call.decision === "ImplicitDeny" && !mayEverAllow(ctx.caller.identityPolicy, auth.action))) {
+  if (call.decision === "ExplicitDeny" || (call.decision === "ImplicitDeny" && !mayAllowSomeSecret(auth))) {
     throw AwsError.from(accessDenied(auth, call));
   }
   return (s) => judge(auth, { arn: s.arn, tags: s.tags }) === undefined;

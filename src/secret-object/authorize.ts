@@ -2,8 +2,8 @@
 // request keys) plus the secret's own (ARN, tags, resource policy) → IAM evaluation → allowed, or the
 // AccessDeniedException AWS answers. Pure, so the object can judge inside the transaction that acts.
 import {
-  type AuthzResult, type ConditionContext, type PolicyDocument, type Principal, type RequestFacts, accessDeniedMessage, actionMatches, buildContext, evaluate,
-  parsePolicy,
+  type AuthzResult, type ConditionContext, type PolicyDocument, type Principal, type RequestFacts, accessDeniedMessage, buildContext, evaluate,
+  mayAllowSomeResource, parsePolicy,
 } from "../authz";
 import type { DomainError } from "../protocol/errors";
 import type { TagPair } from "./store";
@@ -141,9 +141,7 @@ export function storedPolicy(text: string | null): PolicyDocument | undefined {
   return policy;
 }
 
-/** Whether any Allow statement of the policy names the action (whatever its Resource and Condition say). */
-export function mayEverAllow(policy: PolicyDocument, action: string): boolean {
-  return policy.statements.some(
-    (s) => s.effect === "Allow" && (s.actions ? s.actions.some((a) => actionMatches(a, action)) : !s.notActions!.some((a) => actionMatches(a, action))),
-  );
+/** Whether the identity policy could allow `auth` on some secret (evaluate.ts mayAllowSomeResource). */
+export function mayAllowSomeSecret(auth: Auth): boolean {
+  return mayAllowSomeResource({ principal: auth.principal, action: auth.action, identityPolicy: auth.identityPolicy, context: contextOf(auth, { arn: "*" }) });
 }

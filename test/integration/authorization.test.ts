@@ -348,8 +348,8 @@ describe("tag changes and tag conditions", () => {
 
 describe("request keys: aws:SourceIp and aws:SecureTransport", () => {
   /** A call by the office key, over http or https, from the given client address (cf-connecting-ip). */
-  async function office(ip: string, protocol: "http" | "https") {
-    const request = await signedRequest("GetRandomPassword", { PasswordLength: 8 }, { accessKeyId: "AKIDOFFICE", headers: { "cf-connecting-ip": ip } });
+  async function office(ip: string, protocol: "http" | "https", operation = "GetRandomPassword", input: object = { PasswordLength: 8 }) {
+    const request = await signedRequest(operation, input, { accessKeyId: "AKIDOFFICE", headers: { "cf-connecting-ip": ip } });
     const response = await SELF.fetch(`${protocol}://127.0.0.1/`, { method: "POST", headers: request.headers, body: request.body });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   }
@@ -363,6 +363,14 @@ describe("request keys: aws:SourceIp and aws:SecureTransport", () => {
   it("denies a call from another address, or over plain HTTP", async () => {
     expect((await office("198.51.100.1", "https")).body.__type).toBe("AccessDeniedException");
     expect((await office("203.0.113.7", "http")).body.__type).toBe("AccessDeniedException");
+  });
+
+  it("ListSecrets from another address is refused with AccessDeniedException, not answered with an empty list", async () => {
+    const allowed = await office("203.0.113.7", "https", "ListSecrets", {});
+    expect(allowed.status, JSON.stringify(allowed.body)).toBe(200);
+    const denied = await office("198.51.100.1", "https", "ListSecrets", {});
+    expect(denied.status).toBe(400);
+    expect(denied.body.__type).toBe("AccessDeniedException");
   });
 });
 

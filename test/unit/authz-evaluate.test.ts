@@ -1,7 +1,7 @@
 // IAM evaluation, table-driven: each case gives the policies and the request, and expects IAM's decision
 // with its reason (AWS's "because no … policy allows …" / "with an explicit deny in …" clause).
 import { describe, expect, it } from "vitest";
-import { accessDeniedMessage, buildContext, evaluate, parsePolicy } from "../../src/authz";
+import { accessDeniedMessage, buildContext, evaluate, mayAllowSomeResource, parsePolicy } from "../../src/authz";
 import type { AuthzRequest, ConditionContext, Decision, PolicyDocument, Principal } from "../../src/authz";
 
 const ACCT = "111122223333";
@@ -226,5 +226,27 @@ describe("AccessDeniedException messages", () => {
   it("explicit and implicit denials report which kind of policy denied", () => {
     expect(run({ name: "", identity: [deny()], decision: "ExplicitDeny", reason: "" }).denyKind).toBe("identity-based policy");
     expect(run({ name: "", principal: bob, identity: [allow()], decision: "ImplicitDeny", reason: "" }).denyKind).toBe("resource-based policy");
+  });
+});
+
+describe("mayAllowSomeResource: could an Allow hold for some resource, judging only the request's own keys", () => {
+  const LIST = "secretsmanager:ListSecrets";
+  const fromOffice = { IpAddress: { "aws:SourceIp": "203.0.113.0/24" } };
+  const blueOnly = { StringEquals: { "secretsmanager:ResourceTag/team": "blue" } };
+  const cases: { name: string; statements: Stmt[]; sourceIp: string; expected: boolean }[] = [
+    { name: "an Allow on a resource pattern, whatever the pattern", statements: [allow(LIST, `arn:aws:secretsmanager:*:${ACCT}:secret:app/*`)], sourceIp: "198.51.100.1", expected: true },
+    { name: "an Allow that depends on the resource's tags", statements: [allow(LIST, "*", { Condition: blueOnly })], sourceIp: "198.51.100.1", expected: true },
+    { name: "an Allow whose source-address condition holds", statements: [allow(LIST, "*", { Condition: fromOffice })], sourceIp: "203.0.113.9", expected: true },
+    { name: "an Allow whose source-address condition fails", statements: [allow(LIST, "*", { Condition: fromOffice })], sourceIp: "198.51.100.1", expected: false },
+    { name: "tags and a failing source address together", statements: [allow(LIST, "*", { Condition: { ...blueOnly, ...fromOffice } })], sourceIp: "198.51.100.1", expected: false },
+    { name: "no Allow naming the action", statements: [allow(GET)], sourceIp: "203.0.113.9", expected: false },
+  ];
+  it.each(cases)("$name → $expected", ({ statements, sourceIp, expected }) => {
+    const context = buildContext({ principal: alice, sourceIp, now: new Date(0) });
+    expect(mayAllowSomeResource({ principal: alice, action: LIST, identityPolicy: doc("identity", statements), context })).toBe(expected);
+  });
+
+  it("a key without a policy (project default) always may", () => {
+    expect(mayAllowSomeResource({ principal: alice, action: LIST })).toBe(true);
   });
 });
