@@ -19,6 +19,8 @@ export interface Caller {
   region: string;
   accessKeyId: string;
   principalArn: string;
+  /** For a role session: its role's IAM ARN with the role's path (ACCESS_KEYS `roleArn`). */
+  roleArn?: string;
   /** The key's identity policy; undefined = full access to its own account (README "Authorization"). */
   identityPolicy?: PolicyDocument;
   /** aws:PrincipalTag/<key>. */

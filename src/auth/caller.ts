@@ -11,6 +11,8 @@ export interface AccessKey {
   secretAccessKey: string;
   accountId: string;
   principalArn?: string;
+  /** For a role-session principalArn, the role's IAM ARN with its path (`arn:aws:iam::<account>:role/<path>/<name>`). */
+  roleArn?: string;
   sessionToken?: string;
   /** An IAM identity policy (object or JSON text); absent = full access to the key's own account. */
   policy?: unknown;
@@ -53,6 +55,14 @@ function configuredKey(k: AccessKey): AccessKey {
   if (tags !== undefined && (typeof tags !== "object" || tags === null || Array.isArray(tags) || !Object.values(tags).every((v) => typeof v === "string"))) {
     throw new Error(`ACCESS_KEYS: principalTags of key ${k.accessKeyId} must be an object of string values`);
   }
+  if (k.roleArn !== undefined) {
+    // The session ARN names the role without its path: the configured role must be that role, in that account.
+    const session = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(k.principalArn ?? "");
+    const role = /^arn:aws:iam::(\d{12}):role\/(?:[^/]+\/)*([^/]+)$/.exec(k.roleArn);
+    if (!session || !role || session[1] !== k.accountId || role[1] !== k.accountId || role[2] !== session[2]) {
+      throw new Error(`ACCESS_KEYS: roleArn of key ${k.accessKeyId} must be the IAM role of its assumed-role principalArn, in its account`);
+    }
+  }
   if (k.policy === undefined) return k;
   const policy = parsePolicy(k.policy, "identity");
   if (!policy.ok) {
@@ -70,6 +80,7 @@ export async function authenticate(request: Request, body: string, env: Env, req
       region,
       accessKeyId: key.accessKeyId,
       principalArn: key.principalArn ?? `arn:aws:iam::${key.accountId}:root`,
+      roleArn: key.roleArn,
       identityPolicy: key.identityPolicy,
       principalTags: key.principalTags,
       // Cloudflare sets cf-connecting-ip on every request it routes; only the local server has none.

@@ -17,7 +17,7 @@ export function secretObject(ctx: Context, ref: SecretRef) {
 export function authFor(ctx: Context, operation: string, named: string, request?: RequestKeys): Auth {
   const c = ctx.caller;
   return {
-    principal: { arn: c.principalArn, accountId: c.accountId },
+    principal: { arn: c.principalArn, accountId: c.accountId, roleArn: c.roleArn },
     identityPolicy: c.identityPolicy,
     principalTags: c.principalTags,
     sourceIp: c.sourceIp,

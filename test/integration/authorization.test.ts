@@ -464,6 +464,20 @@ describe("BatchGetSecretValue", () => {
   });
 });
 
+describe("a role session whose role has a path (ACCESS_KEYS roleArn)", () => {
+  it("a resource policy Deny naming the role with its path applies to the role's sessions", async () => {
+    const name = uniqueName("role-path");
+    await create(name);
+    await putPolicy(name, [{ Effect: "Deny", Principal: { AWS: "arn:aws:iam::111122223333:role/ops/deployer" }, Action: "secretsmanager:GetSecretValue", Resource: "*" }]);
+    const denied = await sm("GetSecretValue", { SecretId: name }, { accessKeyId: "ASIDDEPLOYER" });
+    expect(denied.status).toBe(400);
+    expect(denied.body.__type).toBe("AccessDeniedException");
+    expect(denied.body.Message).toContain("with an explicit deny in a resource-based policy");
+    expect((await sm("DescribeSecret", { SecretId: name }, { accessKeyId: "ASIDDEPLOYER" })).status).toBe(200);
+    expect((await sm("GetSecretValue", { SecretId: name })).status).toBe(200);
+  });
+});
+
 describe("configuration", () => {
   const key = (policy: unknown) => JSON.stringify([{ accessKeyId: "AKIDBROKEN", secretAccessKey: "x", accountId: ACCOUNT, policy }]);
 
@@ -472,6 +486,13 @@ describe("configuration", () => {
     expect(() => accessKeys({ ACCESS_KEYS: key(withPrincipal) })).toThrow(/ACCESS_KEYS: the policy of key AKIDBROKEN is not a valid identity policy: .*cannot name a Principal/);
     expect(() => accessKeys({ ACCESS_KEYS: key("{not json") })).toThrow(/not valid JSON/);
     expect(() => accessKeys({ ACCESS_KEYS: JSON.stringify([{ accessKeyId: "A", secretAccessKey: "x", accountId: ACCOUNT, principalTags: { team: 1 } }]) })).toThrow(/principalTags/);
+    const session = { accessKeyId: "A", secretAccessKey: "x", accountId: ACCOUNT, principalArn: `arn:aws:sts::${ACCOUNT}:assumed-role/deployer/run` };
+    for (const roleArn of [`arn:aws:iam::${ACCOUNT}:role/ops/other`, "arn:aws:iam::444455556666:role/ops/deployer", `arn:aws:iam::${ACCOUNT}:user/deployer`]) {
+      expect(() => accessKeys({ ACCESS_KEYS: JSON.stringify([{ ...session, roleArn }]) })).toThrow(/roleArn of key A must be the IAM role/);
+    }
+    expect(accessKeys({ ACCESS_KEYS: JSON.stringify([{ ...session, roleArn: `arn:aws:iam::${ACCOUNT}:role/a/b/deployer` }]) }).get("A")?.roleArn).toBe(
+      `arn:aws:iam::${ACCOUNT}:role/a/b/deployer`,
+    );
   });
 
   it("the Worker answers such a configuration with InternalServiceError, for every key", async () => {

@@ -17,6 +17,15 @@ export const TEST_ACCESS_KEYS = [
     principalArn: "arn:aws:sts::111122223333:assumed-role/app/session",
   },
   {
+    // A session of a role with a path: the session ARN does not show the path, roleArn does.
+    accessKeyId: "ASIDDEPLOYER",
+    secretAccessKey: "test-secret-deployer",
+    accountId: "111122223333",
+    sessionToken: "test-deployer-token",
+    principalArn: "arn:aws:sts::111122223333:assumed-role/deployer/ci-run",
+    roleArn: "arn:aws:iam::111122223333:role/ops/deployer",
+  },
+  {
     // Reads, describes and lists only secrets tagged team=blue (and may describe blue/fixed).
     accessKeyId: "AKIDBLUEREADER",
     secretAccessKey: "test-secret-blue",
