@@ -66,7 +66,7 @@ const server = new Miniflare(
   convertV4MiniflareOptions({
     host: "127.0.0.1",
     port,
-    // The same layout as `wrangler dev --persist-to`, so `npm run dev` and wrangler d1 commands see this state.
+    // The same layout as `wrangler dev --persist-to`, so wrangler dev and wrangler d1 commands see this state.
     resourcePersistencePath: `${state}/v3`,
     log: new Log(verbose ? LogLevel.INFO : LogLevel.WARN),
     logRequests: verbose,
@@ -77,6 +77,7 @@ const server = new Miniflare(
         ...workerOptions,
         // The bundle is already one ES module: no module rules to apply.
         modulesRules: undefined,
+        // wrangler.toml's name: Durable Object storage is kept under it, as wrangler dev keeps it.
         name: "secrets-edge",
         modules: true,
         rootPath: build,
@@ -85,9 +86,8 @@ const server = new Miniflare(
     ],
   }),
 );
-await server.ready;
-console.log(`secrets-edge ready on http://127.0.0.1:${port} (state in ${state})`);
-
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => void server.dispose().finally(() => process.exit(0)));
 }
+await server.ready;
+console.log(`secrets-edge ready on http://127.0.0.1:${port} (state in ${state})`);
