@@ -6,8 +6,8 @@
 // --verbose logs every request.
 //
 // Why not `wrangler dev`: it puts a second workerd (its hot-reload proxy) in front of the Worker, which costs as
-// much CPU per request as the Worker itself (bench/results/load.md). `npm run dev` is wrangler dev, with reloads,
-// on the same state directory.
+// much CPU per request as the Worker itself (README "Benchmarks"). `npx wrangler dev --persist-to .wrangler/state`
+// serves the same state with reloads, for editing.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
