@@ -56,7 +56,10 @@ async function inspector() {
   const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
   const target = targets.find((t) => t.title?.includes("secrets-edge")) ?? targets[0];
   const ws = new WebSocket(target.webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => ws.addEventListener("open", resolve, { once: true }) || ws.addEventListener("error", reject, { once: true }));
+  await new Promise((resolve, reject) => {
+    ws.addEventListener("open", resolve, { once: true });
+    ws.addEventListener("error", reject, { once: true });
+  });
   let id = 0;
   const pending = new Map();
   ws.addEventListener("message", (event) => {

@@ -1,6 +1,6 @@
 // Who is calling and where: the access key that signed the request (verified in sigv4.ts) gives the account,
 // principal and identity policy, its credential scope the region, the connection the source address.
-import { type PolicyDocument, parsePolicy } from "../authz";
+import { type PolicyDocument, parsePolicy, roleArnOf } from "../authz";
 import { AwsError } from "../protocol/errors";
 import type { Caller, Env } from "../env";
 import { verifySignature } from "./sigv4";
@@ -56,10 +56,11 @@ function configuredKey(k: AccessKey): AccessKey {
     throw new Error(`ACCESS_KEYS: principalTags of key ${k.accessKeyId} must be an object of string values`);
   }
   if (k.roleArn !== undefined) {
-    // The session ARN names the role without its path: the configured role must be that role, in that account.
-    const session = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(k.principalArn ?? "");
-    const role = /^arn:aws:iam::(\d{12}):role\/(?:[^/]+\/)*([^/]+)$/.exec(k.roleArn);
-    if (!session || !role || session[1] !== k.accountId || role[1] !== k.accountId || role[2] !== session[2]) {
+    // The session ARN names the role without its path: the configured role, its path left out, must be that role,
+    // in the key's account.
+    const sessionRole = k.principalArn && roleArnOf({ arn: k.principalArn, accountId: k.accountId });
+    const withoutPath = k.roleArn.replace(/:role\/(?:[^/]+\/)*/, ":role/");
+    if (!sessionRole || withoutPath !== sessionRole || !sessionRole.includes(`:iam::${k.accountId}:role/`)) {
       throw new Error(`ACCESS_KEYS: roleArn of key ${k.accessKeyId} must be the IAM role of its assumed-role principalArn, in its account`);
     }
   }

@@ -2,6 +2,7 @@
 export { buildContext, principalContext, type RequestFacts } from "./context";
 export { accessDeniedMessage, DEFAULT_IDENTITY_POLICY, evaluate, mayAllowSomeResource } from "./evaluate";
 export { actionMatches } from "./glob";
+export { roleArnOf } from "./principal";
 export { MESSAGES, type ParseResult, parsePolicy, type PolicyProblem } from "./policy";
 export {
   CHECKS,

@@ -6,7 +6,7 @@
 // Token: base64(KEK version) "." base64(IV ‖ ciphertext ‖ tag). The plaintext is the position's JSON padded with
 // spaces to a multiple of PAD bytes, so a token's length says little about the names in it.
 import { fromBase64, toBase64 } from "./base64";
-import { DEFAULT_KEY_NAME, type Kek, type KeyRing } from "./keys";
+import { DEFAULT_KEY_NAME, type KeyRing } from "./keys";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -45,7 +45,7 @@ export class IndexOutbox {
   }
 
   pending(): number {
-    return this.store.outbox().length;
+    return this.store.outboxSize();
   }
 
   /** After a commit: make sure an alarm will drain the outbox (the output gate holds the response until it is

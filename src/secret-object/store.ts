@@ -184,6 +184,10 @@ export class Store {
       .map((r) => ({ seq: r.seq as number, entry: JSON.parse(r.entry as string), attempts: r.attempts as number }));
   }
 
+  outboxSize(): number {
+    return this.sql.exec("SELECT count(*) AS n FROM outbox").one().n as number;
+  }
+
   dequeueThrough(seq: number): void {
     this.sql.exec("DELETE FROM outbox WHERE seq <= ?", seq);
   }
