@@ -4,7 +4,7 @@ import { INVALID_NAME, type SecretRef, isValidSecretId, objectName, parseSecretI
 import { locationHint } from "../domain/regions";
 import type { Result } from "../domain/result";
 import { AwsError, SECRET_NOT_FOUND } from "../protocol/errors";
-import { type Auth, type RequestKeys, absentArn, judge } from "../secret-object/authorize";
+import { type Auth, type RequestKeys, absentArn, judge } from "../authz/secret";
 import type { SecretValue, Target } from "../secret-object/types";
 import type { Context } from "./operation";
 
@@ -13,7 +13,7 @@ export function secretObject(ctx: Context, ref: SecretRef) {
   return SECRETS.get(SECRETS.idFromName(objectName(ref)), { locationHint: locationHint(ref.region) });
 }
 
-/** The authorization facts of this request for `operation` (secret-object/authorize.ts); denials name `named`. */
+/** The authorization facts of this request for `operation` (authz/secret.ts); denials name `named`. */
 export function authFor(ctx: Context, operation: string, named: string, request?: RequestKeys): Auth {
   const c = ctx.caller;
   return {

@@ -2,8 +2,8 @@
 // repeats, pruning of deprecated versions, and LastAccessedDate. Called by SecretObject inside its transactions.
 import { type Result, fail, ok } from "../domain/result";
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, attachNewVersion, labelsByVersion } from "../domain/stages";
-import { exists, invalidRequest, tokenInUse } from "./errors";
-import type { IndexOutbox } from "./index-outbox";
+import { exists, invalidRequest, tokenInUse } from "../domain/errors";
+import type { IndexSync } from "./index-sync";
 import type { SecretRow, Store, VersionRow } from "./store";
 import type { CreateInput, SecretValue, WriteResult } from "./types";
 import type { Sealed, Vault } from "./vault";
@@ -15,7 +15,7 @@ export class Versions {
   constructor(
     private readonly store: Store,
     private readonly vault: Vault,
-    private readonly index: IndexOutbox,
+    private readonly index: IndexSync,
     private readonly storage: DurableObjectStorage,
   ) {}
 
@@ -82,14 +82,14 @@ export class Versions {
   /** LastAccessedDate has day resolution, so at most one write per version per day. */
   recordAccess(s: SecretRow, versionId: string, versionDay: number | null): void {
     const today = Math.floor(Date.now() / DAY) * DAY;
-    if (s.lastAccessedDay === today && versionDay === today) return;
+    if (s.lastAccessedAt === today && versionDay === today) return;
     this.storage.transactionSync(() => {
       this.store.touchVersion(versionId, today);
-      if (s.lastAccessedDay !== today) {
-        this.store.updateSecret({ lastAccessedDay: today });
+      if (s.lastAccessedAt !== today) {
+        this.store.updateSecret({ lastAccessedAt: today });
         this.index.enqueueSnapshot();
       }
     });
-    if (s.lastAccessedDay !== today) this.index.afterCommit();
+    if (s.lastAccessedAt !== today) void this.index.afterCommit();
   }
 }

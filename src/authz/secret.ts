@@ -4,9 +4,9 @@
 import {
   type AuthzResult, type ConditionContext, type PolicyDocument, type Principal, type RequestFacts, accessDeniedMessage, buildContext, evaluate,
   mayAllowSomeResource, parsePolicy,
-} from "../authz";
-import type { DomainError } from "../protocol/errors";
-import type { TagPair } from "./store";
+} from "./index";
+import type { DomainError } from "../domain/errors";
+import type { TagPair } from "../domain/tags";
 
 /** Condition keys that come from the request itself (the AWS service authorization reference lists which per action). */
 export interface RequestKeys {
