@@ -65,10 +65,11 @@ export class Outbox {
    * read-your-writes. A write answered before its index entry landed is logged and counted; the alarm retries it.
    */
   async settle(): Promise<void> {
+    const upTo = this.store.lastSeq();
     const waits: Promise<void>[] = [];
     for (const d of this.destinations.values()) {
       const delivery = this.deliver(d.name);
-      if (d.readYourWrites) waits.push(this.within(d.name, delivery));
+      if (d.readYourWrites) waits.push(this.within(d.name, delivery, upTo));
     }
     await Promise.all(waits);
   }
@@ -97,12 +98,13 @@ export class Outbox {
     return this.destinations.get(name)!.deliver(entries);
   }
 
-  private async within(name: string, delivery: Promise<void>): Promise<void> {
+  /** Waits (bounded) for the delivery of this destination's entries up to `upTo`; logs and counts a lag. */
+  private async within(name: string, delivery: Promise<void>, upTo: number): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, READ_YOUR_WRITES_WAIT_MS)));
     await Promise.race([delivery, timeout]);
     clearTimeout(timer);
-    const head = this.store.outboxHead(name, this.delivered.get(name) ?? 0);
+    const head = this.store.outboxHead(name, this.delivered.get(name) ?? 0, upTo);
     if (!head) return;
     this.lagged++;
     console.warn(JSON.stringify({ event: "outbox_lag", destination: name, pending: head.count, lagMs: Date.now() - head.createdAt, lagged: this.lagged }));

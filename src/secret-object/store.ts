@@ -201,12 +201,21 @@ export class Store {
   }
 
   /** A destination's entries after `afterSeq`: how many, their earliest next try and their oldest creation time. */
-  outboxHead(destination: string, afterSeq: number): { count: number; nextAt: number; createdAt: number } | undefined {
+  outboxHead(destination: string, afterSeq: number, upToSeq = Number.MAX_SAFE_INTEGER): { count: number; nextAt: number; createdAt: number } | undefined {
     if (!this.schema) return undefined;
     const r = this.sql
-      .exec("SELECT count(*) AS n, MIN(next_at) AS next_at, MIN(created_at) AS created_at FROM outbox WHERE destination = ? AND seq > ?", destination, afterSeq)
+      .exec(
+        "SELECT count(*) AS n, MIN(next_at) AS next_at, MIN(created_at) AS created_at FROM outbox WHERE destination = ? AND seq > ? AND seq <= ?",
+        destination, afterSeq, upToSeq,
+      )
       .one();
     return (r.n as number) > 0 ? { count: r.n as number, nextAt: r.next_at as number, createdAt: r.created_at as number } : undefined;
+  }
+
+  /** The newest entry's seq (0: none). */
+  lastSeq(): number {
+    if (!this.schema) return 0;
+    return (this.sql.exec("SELECT MAX(seq) AS seq FROM outbox").one().seq as number | null) ?? 0;
   }
 
   dequeueThrough(destination: string, seq: number): void {
