@@ -50,27 +50,36 @@ const UPSERT = `INSERT INTO secrets (${COLUMNS.join(", ")}) VALUES (${COLUMNS.ma
   ON CONFLICT (arn) DO UPDATE SET ${COLUMNS.filter((c) => !KEYS.has(c)).map((c) => `${c} = excluded.${c}`).join(", ")}
   WHERE excluded.revision > secrets.revision OR ?${COLUMNS.length + 1}`;
 
+/**
+ * Whether this entry rewrites the derived rows (secret_tags, secret_words), judged before the secrets row is written:
+ * when it is forced, or it wins the revision guard and the row does not already hold the same name, description,
+ * tags and word splitting (a PutSecretValue changes none of them, and so leaves its derived rows alone).
+ */
+const REWRITE = `(?6 OR (NOT EXISTS (SELECT 1 FROM secrets WHERE arn = ?1 AND revision >= ?2)
+  AND NOT EXISTS (SELECT 1 FROM secrets WHERE arn = ?1 AND name = ?7 AND description IS ?8 AND tags_json = ?9 AND words_version = ?10)))`;
+
 function upsert(db: D1Database, r: IndexRow, force: boolean): D1PreparedStatement[] {
-  // The derived rows are rewritten only when the secrets row now holds this entry's revision.
-  const current = "EXISTS (SELECT 1 FROM secrets WHERE arn = ?1 AND revision = ?2)";
+  const derived = (payload: string) =>
+    [r.arn, r.revision, r.accountId, r.region, payload, force ? 1 : 0, r.name, r.description, JSON.stringify(r.tags), WORDS_VERSION];
   return [
-    db.prepare(UPSERT).bind(...columnValues(r), force ? 1 : 0),
-    db.prepare(`DELETE FROM secret_tags WHERE arn = ?1 AND ${current}`).bind(r.arn, r.revision),
+    db.prepare(`DELETE FROM secret_tags WHERE arn = ?1 AND ${REWRITE}`).bind(...derived("")),
     db
       .prepare(
         `INSERT INTO secret_tags (arn, account_id, region, key, value)
          SELECT ?1, ?3, ?4, json_extract(value, '$.Key'), json_extract(value, '$.Value') FROM json_each(?5)
-         WHERE ${current}`,
+         WHERE ${REWRITE}`,
       )
-      .bind(r.arn, r.revision, r.accountId, r.region, JSON.stringify(r.tags)),
-    db.prepare(`DELETE FROM secret_words WHERE arn = ?1 AND ${current}`).bind(r.arn, r.revision),
+      .bind(...derived(JSON.stringify(r.tags))),
+    db.prepare(`DELETE FROM secret_words WHERE arn = ?1 AND ${REWRITE}`).bind(...derived("")),
     db
       .prepare(
         `INSERT OR IGNORE INTO secret_words (arn, account_id, region, field, attr, word)
          SELECT ?1, ?3, ?4, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
-         FROM json_each(?5) WHERE ${current}`,
+         FROM json_each(?5) WHERE ${REWRITE}`,
       )
-      .bind(r.arn, r.revision, r.accountId, r.region, JSON.stringify(wordRows(r))),
+      .bind(...derived(JSON.stringify(wordRows(r)))),
+    // Last: the derived rows above were judged against the row as it was.
+    db.prepare(UPSERT).bind(...columnValues(r), force ? 1 : 0),
   ];
 }
 

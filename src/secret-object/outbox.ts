@@ -16,6 +16,9 @@ const MAX_RETRY_MS = 300_000;
 export class Outbox {
   /** Per destination: the last seq known delivered but not yet deleted. */
   private readonly delivered = new Map<string, number>();
+  /** Per destination: the highest seq queued and the highest delivered by this instance (never cleared). */
+  private readonly queued = new Map<string, number>();
+  private readonly reached = new Map<string, number>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly riding = new Map<string, Promise<void>>();
   private readonly destinations: ReadonlyMap<string, Destination>;
@@ -34,7 +37,7 @@ export class Outbox {
   /** Queues an entry for a destination. Call inside the mutation's transaction. */
   enqueue(destination: string, entry: unknown): void {
     const now = Date.now();
-    this.store.enqueue(destination, entry, now, now + RETRY_MS);
+    this.queued.set(destination, this.store.enqueue(destination, entry, now, now + RETRY_MS));
   }
 
   /** Deletes entries already delivered. Call inside a transaction (it rides that commit). */
@@ -65,9 +68,9 @@ export class Outbox {
    * read-your-writes. A write answered before its index entry landed is logged and counted; the alarm retries it.
    */
   async settle(): Promise<void> {
-    const upTo = this.store.lastSeq();
     const waits: Promise<void>[] = [];
     for (const d of this.destinations.values()) {
+      const upTo = this.queued.get(d.name) ?? 0;
       const delivery = this.deliver(d.name);
       if (d.readYourWrites) waits.push(this.within(d.name, delivery, upTo));
     }
@@ -104,6 +107,7 @@ export class Outbox {
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, READ_YOUR_WRITES_WAIT_MS)));
     await Promise.race([delivery, timeout]);
     clearTimeout(timer);
+    if ((this.reached.get(name) ?? 0) >= upTo) return;
     const head = this.store.outboxHead(name, this.delivered.get(name) ?? 0, upTo);
     if (!head) return;
     this.lagged++;
@@ -118,6 +122,7 @@ export class Outbox {
     try {
       await destination.deliver(pending.map((p) => p.entry));
       this.delivered.set(name, Math.max(last.seq, this.delivered.get(name) ?? 0));
+      this.reached.set(name, Math.max(last.seq, this.reached.get(name) ?? 0));
     } catch (error) {
       const attempts = pending[0]!.attempts + 1;
       const now = Date.now();

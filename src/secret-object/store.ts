@@ -181,11 +181,12 @@ export class Store {
     for (const key of keys) this.sql.exec("DELETE FROM tags WHERE key = ?", key);
   }
 
-  enqueue(destination: string, entry: unknown, now: number, nextAt: number): void {
-    this.sql.exec(
-      "INSERT INTO outbox (destination, entry, created_at, next_at) VALUES (?, ?, ?, ?)",
+  /** Queues an entry; returns its seq. */
+  enqueue(destination: string, entry: unknown, now: number, nextAt: number): number {
+    return this.sql.exec(
+      "INSERT INTO outbox (destination, entry, created_at, next_at) VALUES (?, ?, ?, ?) RETURNING seq",
       destination, JSON.stringify(entry), now, nextAt,
-    );
+    ).one().seq as number;
   }
 
   /** A destination's entries after `afterSeq`, oldest first. */
@@ -210,12 +211,6 @@ export class Store {
       )
       .one();
     return (r.n as number) > 0 ? { count: r.n as number, nextAt: r.next_at as number, createdAt: r.created_at as number } : undefined;
-  }
-
-  /** The newest entry's seq (0: none). */
-  lastSeq(): number {
-    if (!this.schema) return 0;
-    return (this.sql.exec("SELECT MAX(seq) AS seq FROM outbox").one().seq as number | null) ?? 0;
   }
 
   dequeueThrough(destination: string, seq: number): void {
