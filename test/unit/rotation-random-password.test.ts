@@ -1,10 +1,10 @@
 // The built-in random-password rotator through the four steps, against in-memory secrets.
 import { describe, expect, it } from "vitest";
-import { ROTATION_STEPS, type RotationEvent } from "../../src/rotation/event";
+import { ROTATION_STEPS, type RotationEvent, type RotationStep } from "../../src/rotation/event";
 import { RandomPasswordOptions, randomPasswordRotator } from "../../src/rotation/rotators/random-password";
 import { MemorySecrets } from "../support/memory-secrets";
 
-async function rotate(secrets: MemorySecrets, options: Record<string, unknown>, steps = ROTATION_STEPS) {
+async function rotate(secrets: MemorySecrets, options: Record<string, unknown>, steps: readonly RotationStep[] = ROTATION_STEPS) {
   const rotator = randomPasswordRotator(RandomPasswordOptions.parse({ builtin: "random-password", ...options }));
   const token = secrets.startRotation("s");
   for (const Step of steps) {
