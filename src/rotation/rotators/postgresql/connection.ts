@@ -41,8 +41,21 @@ function socket(): Socket {
   return s;
 }
 
-/** Runs `work` on a fresh connection as `login`, and closes it. A failed login rejects with pg's error. */
+/** A failure talking to the database. Its message is the server's or the driver's, which never holds a password. */
+export class DatabaseFailure extends Error {
+  override readonly name = "DatabaseFailure";
+}
+
+/** Runs `work` on a fresh connection as `login`, and closes it. Any failure of either rejects with DatabaseFailure. */
 export async function withConnection<T>(login: Login, timeoutMs: number, work: (client: Client) => Promise<T>): Promise<T> {
+  try {
+    return await connected(login, timeoutMs, work);
+  } catch (error) {
+    throw new DatabaseFailure(error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function connected<T>(login: Login, timeoutMs: number, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({
     host: login.host,
     port: login.port,

@@ -8,7 +8,7 @@ import { generatePassword, passwordOptions, PasswordRequest } from "../../../dom
 import type { RotationEvent } from "../../event";
 import { AWSCURRENT, AWSPREVIOUS, type RotationSecrets } from "../../secrets";
 import { pendingValue, RotationStepError, type Rotator } from "../rotator";
-import { canLogIn, withConnection, type Login } from "./connection";
+import { canLogIn, DatabaseFailure, withConnection, type Login } from "./connection";
 import { scramVerifier } from "./scram";
 import { alternateUsername, baseUsername, databaseSecret, type DatabaseSecret } from "./secret";
 
@@ -97,15 +97,12 @@ export function postgresqlRotator(options: PostgresqlOptions): Rotator {
         await steps[event.Step](event, secrets);
       } catch (error) {
         // The server's and the driver's messages name users and causes, never a password: record them.
-        if (error instanceof RotationStepError || !isDatabaseError(error)) throw error;
-        throw new RotationStepError(`${event.Step}: ${error.message}`);
+        if (error instanceof DatabaseFailure) throw new RotationStepError(`${event.Step}: ${error.message}`);
+        throw error;
       }
     },
   };
 }
-
-const isDatabaseError = (error: unknown): error is Error =>
-  error instanceof Error && (error.name === "DatabaseError" || /^(Connection terminated|connect |timeout)/i.test(error.message));
 
 async function setPassword(client: Client, username: string, password: string): Promise<void> {
   await client.query(`ALTER ROLE ${escapeIdentifier(username)} WITH PASSWORD ${escapeLiteral(await scramVerifier(password))}`);
