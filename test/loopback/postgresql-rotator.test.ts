@@ -128,6 +128,16 @@ describe("postgresql rotator, alternating users", () => {
     expect(await canLogIn(first, TIMEOUT)).toBe(false);
   });
 
+  it("records the server's refusal of the master login as setSecret's error, without the password", async () => {
+    const app = await appUser();
+    const secrets = new MemorySecrets();
+    secrets.create("master", dbSecret({ ...superuser, password: "not-the-master-password" }));
+    secrets.create("db", dbSecret(app, { masterarn: "master" }));
+    const failure = rotate(secrets, { strategy: "alternating-users" }, ["createSecret", "setSecret"]);
+    await expect(failure).rejects.toThrow(/^setSecret: password authentication failed for user "postgres"$/);
+    expect(secrets.valueAt("db", "AWSCURRENT")).toBe(dbSecret(app, { masterarn: "master" }));
+  });
+
   it("fails setSecret without a master secret", async () => {
     const app = await appUser();
     const secrets = new MemorySecrets();
