@@ -2,7 +2,7 @@
 // plain Node project for end-to-end tests that start the local server as `npm start` does.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { TEST_ACCESS_KEYS, TEST_KMS_KEYS } from "./test/support/test-keys";
+import { TEST_ACCESS_KEYS, TEST_KMS_KEYS, TEST_ROTATION_FUNCTIONS } from "./test/support/test-keys";
 
 // The Workers pool needs nothing from the network: no Request.cf download.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
@@ -20,6 +20,7 @@ export default defineConfig(async () => {
                 bindings: {
                   KMS_KEYS: JSON.stringify(TEST_KMS_KEYS),
                   ACCESS_KEYS: JSON.stringify(TEST_ACCESS_KEYS),
+                  ROTATION_FUNCTIONS: JSON.stringify(TEST_ROTATION_FUNCTIONS),
                   TEST_MIGRATIONS: migrations,
                 },
               },

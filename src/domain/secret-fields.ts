@@ -36,6 +36,20 @@ export const SECRET_FIELDS = {
   revision: { column: "revision", type: "int", nullable: false, index: "revision" },
   /** The resource policy as sent to PutResourcePolicy; null = none. */
   resourcePolicy: { column: "resource_policy", type: "text", nullable: true },
+  // ---- rotation (issue 12) ----
+  /** Null until RotateSecret first succeeds; false after CancelRotateSecret. */
+  rotationEnabled: { column: "rotation_enabled", type: "bool", nullable: true, index: "rotation_enabled" },
+  rotationLambdaArn: { column: "rotation_lambda_arn", type: "text", nullable: true, index: "rotation_lambda_arn" },
+  /** RotationRules JSON as DescribeSecret reports them (AutomaticallyAfterDays computed at each rotation). */
+  rotationRules: { column: "rotation_rules", type: "text", nullable: true, index: "rotation_rules" },
+  lastRotatedAt: { column: "last_rotated_at", type: "int", nullable: true, index: "last_rotated_at" },
+  /** NextRotationDate: the last second of the next window. */
+  nextRotationAt: { column: "next_rotation_at", type: "int", nullable: true, index: "next_rotation_at" },
+  /** When the scheduled rotation starts (inside the window); the cron sweep pokes objects past it. */
+  rotationDueAt: { column: "rotation_due_at", type: "int", nullable: true, index: "rotation_due_at" },
+  /** ExternalSecretRotationMetadata JSON of a managed external secret. */
+  externalRotationMetadata: { column: "external_rotation_metadata", type: "text", nullable: true, index: "external_rotation_metadata" },
+  externalRotationRoleArn: { column: "external_rotation_role_arn", type: "text", nullable: true, index: "external_rotation_role_arn" },
 } as const satisfies Record<string, FieldSpec>;
 
 type Fields = typeof SECRET_FIELDS;
@@ -48,8 +62,17 @@ export type SecretFields = { -readonly [K in FieldName]: ValueOf<Fields[K]> };
 
 export type IndexedName = { [K in FieldName]: Fields[K] extends { index: string } ? K : never }[FieldName];
 
-/** What the D1 index holds of a secret: its indexed fields, its tags and its labels. */
-export type IndexRow = Pick<SecretFields, Exclude<IndexedName, "tagsSet">> & {
+type NullableName = { [K in FieldName]: Fields[K] extends { nullable: true } ? K : never }[FieldName];
+
+/** A new secret row: nullable fields left out are stored as NULL. */
+export type NewSecretFields = Pick<SecretFields, Exclude<FieldName, NullableName>> & Partial<Pick<SecretFields, NullableName>>;
+
+/**
+ * What the D1 index holds of a secret: its indexed fields, its tags and its labels. A nullable field may be absent
+ * (entries queued before the field existed): it is written as null.
+ */
+export type IndexRow = Pick<SecretFields, Exclude<IndexedName, "tagsSet" | NullableName>> &
+  Partial<Pick<SecretFields, Extract<IndexedName, NullableName>>> & {
   tags: TagPair[];
   versionsToStages: Record<string, string[]>;
   /** Absent in entries queued before the field existed (then: ever tagged = has tags). */
@@ -66,13 +89,13 @@ export const INDEXED: readonly { name: IndexedName; column: string; type: FieldT
 
 /** A value as SQLite stores it (booleans as 0/1). */
 export function toSql(type: FieldType, value: unknown): string | number | null {
-  if (type === "bool") return value ? 1 : 0;
+  if (type === "bool") return value === null ? null : value ? 1 : 0;
   return value as string | number | null;
 }
 
 /** A stored value as the field's type. */
 export function fromSql(type: FieldType, value: unknown): unknown {
-  if (type === "bool") return value === 1;
+  if (type === "bool") return value === null || value === undefined ? null : value === 1;
   return value ?? null;
 }
 

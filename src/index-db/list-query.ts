@@ -86,7 +86,9 @@ export const MAX_SCAN = 5000;
 export const MAX_STATEMENT = 90_000;
 
 const COLUMNS = `s.arn, s.name, s.description, s.kms_key_id, s.type, s.created_at, s.last_changed_at, s.last_accessed_at,
-  s.deleted_at, s.primary_region, s.owning_service, s.tags_json, s.tags_set, s.versions_to_stages_json`;
+  s.deleted_at, s.primary_region, s.owning_service, s.tags_json, s.tags_set, s.versions_to_stages_json,
+  s.rotation_enabled, s.rotation_lambda_arn, s.rotation_rules, s.last_rotated_at, s.next_rotation_at, s.rotation_due_at,
+  s.external_rotation_metadata, s.external_rotation_role_arn`;
 
 interface Row {
   arn: string;
@@ -103,6 +105,14 @@ interface Row {
   tags_json: string;
   tags_set: number;
   versions_to_stages_json: string;
+  rotation_enabled: number | null;
+  rotation_lambda_arn: string | null;
+  rotation_rules: string | null;
+  last_rotated_at: number | null;
+  next_rotation_at: number | null;
+  rotation_due_at: number | null;
+  external_rotation_metadata: string | null;
+  external_rotation_role_arn: string | null;
   sort_key: number | string;
   /**
    * Only on the last row of a walk's page that did not fill: JSON of the positions of the window's last row and of
@@ -271,5 +281,13 @@ function toListed(r: Row): ListedSecret {
     tags: JSON.parse(r.tags_json) as TagPair[],
     tagsSet: r.tags_set === 1,
     versionsToStages: JSON.parse(r.versions_to_stages_json) as Record<string, string[]>,
+    rotationEnabled: r.rotation_enabled === null ? null : r.rotation_enabled === 1,
+    rotationLambdaArn: r.rotation_lambda_arn,
+    rotationRules: r.rotation_rules,
+    lastRotatedAt: r.last_rotated_at,
+    nextRotationAt: r.next_rotation_at,
+    rotationDueAt: r.rotation_due_at,
+    externalRotationMetadata: r.external_rotation_metadata,
+    externalRotationRoleArn: r.external_rotation_role_arn,
   };
 }

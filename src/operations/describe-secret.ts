@@ -3,6 +3,7 @@ import { z } from "zod";
 import { SecretId } from "../domain/schemas";
 import { seconds } from "../protocol/json";
 import { defineOperation } from "./operation";
+import { rotationMembers } from "./rotation-fields";
 import { locate, unwrap } from "./secrets";
 
 export const describeSecret = defineOperation({
@@ -16,6 +17,7 @@ export const describeSecret = defineOperation({
       Type: s.type,
       Description: s.description,
       KmsKeyId: s.kmsKeyId,
+      ...rotationMembers(s.rotation),
       LastChangedDate: seconds(s.lastChangedAt),
       LastAccessedDate: seconds(s.lastAccessedAt),
       DeletedDate: seconds(s.deletedAt),

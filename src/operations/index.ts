@@ -1,5 +1,6 @@
 // The registry: the only list of supported operations, keyed by AWS operation name.
 import { batchGetSecretValue } from "./batch-get-secret-value";
+import { cancelRotateSecret } from "./cancel-rotate-secret";
 import { createSecret } from "./create-secret";
 import { deleteResourcePolicy } from "./delete-resource-policy";
 import { deleteSecret } from "./delete-secret";
@@ -13,6 +14,7 @@ import type { AnyOperation } from "./operation";
 import { putResourcePolicy } from "./put-resource-policy";
 import { putSecretValue } from "./put-secret-value";
 import { restoreSecret } from "./restore-secret";
+import { rotateSecret } from "./rotate-secret";
 import { tagResource } from "./tag-resource";
 import { untagResource } from "./untag-resource";
 import { updateSecret } from "./update-secret";
@@ -21,6 +23,7 @@ import { validateResourcePolicyOperation } from "./validate-resource-policy";
 
 export const operations = {
   BatchGetSecretValue: batchGetSecretValue,
+  CancelRotateSecret: cancelRotateSecret,
   CreateSecret: createSecret,
   DeleteResourcePolicy: deleteResourcePolicy,
   DeleteSecret: deleteSecret,
@@ -33,6 +36,7 @@ export const operations = {
   PutResourcePolicy: putResourcePolicy,
   PutSecretValue: putSecretValue,
   RestoreSecret: restoreSecret,
+  RotateSecret: rotateSecret,
   TagResource: tagResource,
   UntagResource: untagResource,
   UpdateSecret: updateSecret,

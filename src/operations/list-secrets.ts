@@ -1,5 +1,6 @@
 // ListSecrets: the caller's secrets from the D1 index (metadata only, never values), filtered, sorted and paged
 // with opaque tokens. Also the filter schema and the paging that BatchGetSecretValue shares.
+import { rotationMembers } from "./rotation-fields";
 import { z } from "zod";
 import { keyRing } from "../crypto/keys";
 import { openPageToken, sealPageToken } from "../crypto/page-token";
@@ -105,6 +106,7 @@ function listEntry(s: ListedSecret) {
     Type: s.type ?? undefined,
     Description: s.description || undefined,
     KmsKeyId: s.kmsKeyId ?? undefined,
+    ...rotationMembers(s),
     LastChangedDate: seconds(s.lastChangedAt),
     LastAccessedDate: seconds(s.lastAccessedAt ?? undefined),
     DeletedDate: seconds(s.deletedAt ?? undefined),

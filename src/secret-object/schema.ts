@@ -73,6 +73,33 @@ const migrations: { id: number; sql: string }[] = [
       CREATE INDEX outbox_by_destination ON outbox (destination, seq);
     `,
   },
+  {
+    // Rotation (issue 12, docs/rotation.md): the configuration on the secret row (rules stored as DescribeSecret
+    // reports them), the value-less AWSPENDING placeholder as a version marked empty, and the one rotation in flight.
+    id: 5,
+    sql: `
+      ALTER TABLE secret ADD COLUMN rotation_enabled INTEGER;
+      ALTER TABLE secret ADD COLUMN rotation_lambda_arn TEXT;
+      ALTER TABLE secret ADD COLUMN rotation_rules TEXT;
+      ALTER TABLE secret ADD COLUMN last_rotated_at INTEGER;
+      ALTER TABLE secret ADD COLUMN next_rotation_at INTEGER;
+      ALTER TABLE secret ADD COLUMN rotation_due_at INTEGER;
+      ALTER TABLE secret ADD COLUMN external_rotation_metadata TEXT;
+      ALTER TABLE secret ADD COLUMN external_rotation_role_arn TEXT;
+      ALTER TABLE versions ADD COLUMN empty INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE rotation (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        token TEXT NOT NULL,
+        rotation_token TEXT NOT NULL,
+        immediately INTEGER NOT NULL,
+        step INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        next_at INTEGER NOT NULL,
+        last_error TEXT,
+        started_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Whether the object has a schema (something was ever written to it). */

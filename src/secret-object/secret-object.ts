@@ -7,22 +7,24 @@ import { DEFAULT_KEY_NAME } from "../crypto/keys";
 import { type Result, fail, ok } from "../domain/result";
 import { buildArn } from "../domain/secret-id";
 import { type TagPair, dedupeTags, tagRuleViolation } from "../domain/tags";
-import { AWSCURRENT, labelsByVersion, updateStage } from "../domain/stages";
+import { AWSCURRENT, AWSPENDING, labelsByVersion, updateStage } from "../domain/stages";
 import type { Env } from "../env";
 import type { IndexRow } from "../domain/secret-fields";
 import { indexDestination } from "../outbox/index-destination";
 import { Access } from "./access";
 import { type Auth, judge } from "../authz/secret";
-import { invalidParameter, invalidRequest } from "../domain/errors";
+import { invalidParameter, invalidRequest, tokenInUse } from "../domain/errors";
 import { type IndexRepair, IndexSync } from "./index-sync";
 import { Outbox } from "./outbox";
 import { Policies } from "./policies";
+import { type RotateRequest, Rotation, NOT_COMPLETE } from "./rotation";
+import { objectSecrets } from "./rotation-secrets";
 import { type Duty, Scheduler } from "./scheduler";
 import { type SecretRow, Store, type VersionRow } from "./store";
 import type {
   CreateInput, DeletionResult, Identity, PolicyValidation, PolicyView, SecretValue, SecretView, Target, ValueView, VersionPage, WriteResult,
 } from "./types";
-import { Vault } from "./vault";
+import { type Sealed, Vault } from "./vault";
 import { Versions } from "./versions";
 import { secretView, versionView } from "./views";
 
@@ -54,6 +56,7 @@ export class SecretObject extends DurableObject<Env> {
   private readonly versions: Versions;
   private readonly access: Access;
   private readonly policies: Policies;
+  private readonly rotation: Rotation;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -62,7 +65,16 @@ export class SecretObject extends DurableObject<Env> {
     this.vault = new Vault(() => this.env.KMS_KEYS);
     this.outbox = new Outbox(this.store, [indexDestination(() => this.env.DB)], () => this.scheduler.rearm());
     this.index = new IndexSync(this.store, this.outbox, ctx.storage, () => this.settle());
-    this.scheduler = new Scheduler(ctx.storage, [this.deletionDuty(), ...this.outbox.duties()]);
+    this.rotation = new Rotation(this.store, () => ctx.storage.sql, {
+      storage: ctx.storage,
+      functions: () => this.env.ROTATION_FUNCTIONS,
+      bindings: () => this.env as unknown as Record<string, unknown>,
+      secrets: (s) => objectSecrets(s, { ...this.ownSecret(), stages: () => this.store.stages() }, this.env),
+      enqueueSnapshot: () => this.index.enqueueSnapshot(),
+      settle: () => this.settle(),
+      rearm: () => this.scheduler.rearm(),
+    });
+    this.scheduler = new Scheduler(ctx.storage, [this.deletionDuty(), ...this.outbox.duties(), this.rotation.duty()]);
     this.versions = new Versions(this.store, this.vault, this.index, ctx.storage);
     this.access = new Access(this.store, this.vault);
     this.policies = new Policies(this.store, this.access, ctx.storage);
@@ -114,7 +126,8 @@ export class SecretObject extends DurableObject<Env> {
     const stages = this.store.stages();
     const chosen = versionId ?? stages.get(stage ?? AWSCURRENT);
     const version = chosen === undefined ? undefined : this.store.version(chosen);
-    if (!version) {
+    // The placeholder of a rotation in flight has no value yet: GetSecretValue finds none, as on AWS.
+    if (!version || version.empty) {
       const what = versionId !== undefined ? `VersionId: ${versionId}` : `staging label: ${stage ?? AWSCURRENT}`;
       return fail({ code: "ResourceNotFoundException", message: `Secrets Manager can't find the specified secret value for ${what}` });
     }
@@ -147,9 +160,11 @@ export class SecretObject extends DurableObject<Env> {
     const put = await this.commit(() => {
       const current = this.access.stillActive(auth, s);
       if (!current.ok) return current;
-      if (this.store.version(versionId)) return this.versions.sameHashResult(s, versionId, sealed.hash);
+      const same = this.versions.sameHashResult(s, versionId, sealed.hash);
+      if (same) return same;
       // An UpdateSecret changed the secret's key while the value was sealed: seal it again under the new key.
       if (current.value.kmsKeyId !== s.kmsKeyId) return STALE;
+      this.rotation.valueWritten(current.value, versionId, versionStages);
       this.versions.add(sealed, Date.now(), versionStages);
       return ok({ arn: s.arn, name: s.name, versionId, versionStages: this.versions.labelsOf(versionId) });
     });
@@ -194,8 +209,8 @@ export class SecretObject extends DurableObject<Env> {
       const current = this.access.stillActive(auth, s);
       if (!current.ok) return current;
       let added = sealed;
-      if (sealed && this.store.version(sealed.versionId)) {
-        const same = this.versions.sameHashResult(s, sealed.versionId, sealed.hash);
+      const same = sealed && this.versions.sameHashResult(s, sealed.versionId, sealed.hash);
+      if (same) {
         if (!same.ok || !metadata) return same;
         added = undefined;
       }
@@ -210,6 +225,7 @@ export class SecretObject extends DurableObject<Env> {
       if (keyChanged) meta.kmsKeyId = recordedKey(kekId.value, kmsKeyId);
       for (const r of resealed.value) this.store.replaceEnvelope(r.versionId, kekId.value, r.envelope);
       this.store.updateSecret(meta);
+      if (added) this.rotation.valueWritten(current.value, added.versionId, undefined);
       if (added) this.versions.add(added, now, undefined, false);
       else this.index.enqueueSnapshot();
       return ok({ arn: s.arn, name: s.name, versionId: changes.value ? changes.versionId : undefined });
@@ -324,6 +340,64 @@ export class SecretObject extends DurableObject<Env> {
       this.index.enqueueSnapshot();
       return ok({ arn: s.arn, name: s.name });
     });
+  }
+
+  // ---- rotation (rotation.ts) ----
+
+  /**
+   * RotateSecret: checks (E58, E59, an unfinished rotation), then the configuration, the AWSPENDING placeholder and
+   * the rotation row in one transaction; the steps run from the alarm. RotateImmediately=false's placeholder holds
+   * a copy of the current value (the test run's testSecret reads it).
+   */
+  async rotate(auth: Auth, target: Target, request: RotateRequest): Promise<Result<WriteResult>> {
+    const secret = this.access.active(auth, target);
+    if (!secret.ok) return secret;
+    const s = secret.value;
+    const checked = this.rotation.target(s, request.lambdaArn);
+    if (!checked.ok) return checked;
+    const existing = this.store.version(request.token);
+    if (existing && this.rotation.row()?.token === request.token) return ok({ arn: s.arn, name: s.name, versionId: request.token });
+    const kekId = this.vault.resolveKey(s.kmsKeyId ?? undefined);
+    if (!kekId.ok) return kekId;
+    const currentId = this.store.stages().get(AWSCURRENT);
+    const current = !request.immediately && currentId !== undefined ? this.store.version(currentId) : undefined;
+    let copy: Sealed | undefined;
+    if (current) {
+      const value = await this.vault.open(s.arn, current);
+      if (!value.ok) return value;
+      copy = await this.vault.seal(s.arn, kekId.value, request.token, value.value);
+    }
+    // null: an unfinished rotation, whose reattempt this commit starts; answered with AWS's error.
+    const started = await this.commit<WriteResult | null>(() => {
+      const now = this.access.stillActive(auth, s);
+      if (!now.ok) return now;
+      if (this.store.version(request.token)) return fail(tokenInUse(request.token, s.arn));
+      if (this.rotation.unfinished()) return ok(null);
+      const sealed = copy;
+      this.rotation.begin(now.value, request, kekId.value, sealed && (() => this.versions.add(sealed, Date.now(), [AWSPENDING], false)));
+      return ok({ arn: s.arn, name: s.name, versionId: request.token });
+    });
+    if (!started.ok) return started;
+    return started.value ? ok(started.value) : fail(invalidRequest(NOT_COMPLETE));
+  }
+
+  /** CancelRotateSecret: rotation off, rules kept; the token of a rotation that was in flight. */
+  async cancelRotation(auth: Auth, target: Target): Promise<Result<WriteResult>> {
+    return await this.commit(() => {
+      const secret = this.access.active(auth, target);
+      if (!secret.ok) return secret;
+      const s = secret.value;
+      if (s.rotationEnabled === null && !this.rotation.row()) return ok({ arn: s.arn, name: s.name });
+      return ok({ arn: s.arn, name: s.name, versionId: this.rotation.cancel() });
+    });
+  }
+
+  private ownSecret() {
+    return {
+      getValue: this.getValue.bind(this),
+      putValue: this.putValue.bind(this),
+      updateStage: this.updateStage.bind(this),
+    };
   }
 
   // ---- resource policy (policies.ts) ----

@@ -2,7 +2,7 @@
 // from domain/secret-fields.ts). The schema is created by the first write (write()), so a name that never held a
 // secret leaves no tables behind, however often it is asked about.
 import type { Envelope } from "../crypto/envelope";
-import { type SecretFields, secretColumns, secretFromColumns } from "../domain/secret-fields";
+import { type NewSecretFields, type SecretFields, secretColumns, secretFromColumns } from "../domain/secret-fields";
 import type { TagPair } from "../domain/tags";
 import { ensureSchema, hasSchema } from "./schema";
 
@@ -20,6 +20,8 @@ export interface VersionRow {
   kind: ValueKind;
   envelope: Envelope;
   valueHash: string;
+  /** The rotation's AWSPENDING placeholder before its value is put: listed, but GetSecretValue finds no value. */
+  empty: boolean;
 }
 
 /** A version's metadata, without its envelope: what ListSecretVersionIds reports. */
@@ -65,7 +67,7 @@ export class Store {
     return row && secretFromColumns(row);
   }
 
-  insertSecret(s: SecretRow): void {
+  insertSecret(s: NewSecretFields): void {
     const { columns, values } = secretColumns(s);
     this.sql.exec(`INSERT INTO secret (id, ${columns.join(", ")}) VALUES (1${", ?".repeat(columns.length)})`, ...values);
   }
@@ -118,7 +120,29 @@ export class Store {
     return row && toVersion(row);
   }
 
-  insertVersion(v: Omit<VersionRow, "seq">): void {
+  /** The value-less placeholder a rotation creates under its token (filled by fillVersion). */
+  insertPlaceholder(versionId: string, createdAt: number, kmsKeyId: string): void {
+    this.sql.exec(
+      `INSERT INTO versions (version_id, seq, created_at, kms_key_id, kind, envelope, value_hash, empty)
+       VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions), ?, ?, 'string', 'null', '', 1)`,
+      versionId, createdAt, kmsKeyId,
+    );
+  }
+
+  /** Puts a value into a placeholder. */
+  fillVersion(v: Pick<VersionRow, "versionId" | "kmsKeyId" | "kind" | "envelope" | "valueHash">): void {
+    this.sql.exec(
+      "UPDATE versions SET kms_key_id = ?, kind = ?, envelope = ?, value_hash = ?, empty = 0 WHERE version_id = ?",
+      v.kmsKeyId, v.kind, JSON.stringify(v.envelope), v.valueHash, v.versionId,
+    );
+  }
+
+  deleteVersion(versionId: string): void {
+    this.sql.exec("DELETE FROM stages WHERE version_id = ?", versionId);
+    this.sql.exec("DELETE FROM versions WHERE version_id = ?", versionId);
+  }
+
+  insertVersion(v: Omit<VersionRow, "seq" | "empty">): void {
     this.sql.exec(
       `INSERT INTO versions (version_id, seq, created_at, last_accessed_day, kms_key_id, kind, envelope, value_hash)
        VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM versions), ?, ?, ?, ?, ?, ?)`,
@@ -224,7 +248,7 @@ export class Store {
 
   /** Removes the secret and everything it owns; the outbox stays so the index still learns of it. */
   purge(): void {
-    this.sql.exec("DELETE FROM stages; DELETE FROM versions; DELETE FROM tags; DELETE FROM secret;");
+    this.sql.exec("DELETE FROM stages; DELETE FROM versions; DELETE FROM tags; DELETE FROM secret; DELETE FROM rotation;");
   }
 }
 
@@ -238,5 +262,6 @@ function toVersion(r: Row): VersionRow {
     kind: r.kind as ValueKind,
     envelope: JSON.parse(r.envelope as string) as Envelope,
     valueHash: r.value_hash as string,
+    empty: r.empty === 1,
   };
 }

@@ -1,6 +1,6 @@
 // The inputs and outputs of SecretObject's RPC methods (camelCase domain shapes; operations map them to AWS).
 import type { TagPair } from "../domain/tags";
-import type { ValueKind } from "./store";
+import type { SecretRow, ValueKind } from "./store";
 
 export interface SecretValue {
   kind: ValueKind;
@@ -56,6 +56,7 @@ export interface SecretView extends Identity {
   deletedAt?: number;
   tags?: TagPair[];
   versionIdsToStages?: Record<string, string[]>;
+  rotation: Pick<SecretRow, "rotationEnabled" | "rotationLambdaArn" | "rotationRules" | "lastRotatedAt" | "nextRotationAt" | "externalRotationMetadata" | "externalRotationRoleArn">;
 }
 
 export interface VersionView {

@@ -22,7 +22,8 @@ export class Versions {
   /** A ClientRequestToken already used: the same value is a no-op, a different value an error. */
   async repeatedToken(s: SecretRow, versionId: string, value: SecretValue): Promise<Result<WriteResult> | undefined> {
     const version = this.store.version(versionId);
-    if (!version) return undefined;
+    // A rotation's placeholder is filled by the put that names its token, not treated as a repeat.
+    if (!version || version.empty) return undefined;
     if (await this.vault.matches(s.arn, version, value)) {
       return ok({ arn: s.arn, name: s.name, versionId, versionStages: this.labelsOf(versionId) });
     }
@@ -42,18 +43,21 @@ export class Versions {
     return fail(exists(s.name));
   }
 
-  /** Inside a transaction, for a token that appeared while the value was being sealed: compared by keyed hash. */
-  sameHashResult(s: SecretRow, versionId: string, hash: string): Result<WriteResult> {
-    if (this.store.version(versionId)?.valueHash !== hash) return fail(tokenInUse(versionId, s.arn));
+  /** Inside a transaction, for a token that appeared while the value was being sealed: compared by keyed hash
+   *  (undefined: no such version, or a placeholder to fill). */
+  sameHashResult(s: SecretRow, versionId: string, hash: string): Result<WriteResult> | undefined {
+    const version = this.store.version(versionId);
+    if (!version || version.empty) return undefined;
+    if (version.valueHash !== hash) return fail(tokenInUse(versionId, s.arn));
     return ok({ arn: s.arn, name: s.name, versionId, versionStages: this.labelsOf(versionId) });
   }
 
   /** Inserts a sealed version, moves labels onto it and queues the index update. Call inside a transaction. */
   add(sealed: Sealed, now: number, requested: string[] | undefined, touchChanged = true): void {
-    this.store.insertVersion({
-      versionId: sealed.versionId, createdAt: now, lastAccessedDay: null, kmsKeyId: sealed.kekId,
-      kind: sealed.kind, envelope: sealed.envelope, valueHash: sealed.hash,
-    });
+    const row = { versionId: sealed.versionId, kmsKeyId: sealed.kekId, kind: sealed.kind, envelope: sealed.envelope, valueHash: sealed.hash };
+    // A rotation's placeholder (the token's empty version) is filled in place.
+    if (this.store.version(sealed.versionId)?.empty) this.store.fillVersion(row);
+    else this.store.insertVersion({ ...row, createdAt: now, lastAccessedDay: null });
     const stages = this.store.stages();
     // The first version of a secret always becomes AWSCURRENT (PutSecretValue docs).
     const labels = requested && !stages.has(AWSCURRENT) && !requested.includes(AWSCURRENT) ? [...requested, AWSCURRENT] : requested;
@@ -67,7 +71,7 @@ export class Versions {
   labelled(): VersionRow[] {
     const stages = this.store.stages();
     const ids = new Set([AWSCURRENT, AWSPENDING, AWSPREVIOUS].map((l) => stages.get(l)).filter((v) => v !== undefined));
-    return [...ids].map((id) => this.store.version(id)!);
+    return [...ids].map((id) => this.store.version(id)!).filter((v) => !v.empty);
   }
 
   labelsOf(versionId: string): string[] {

@@ -133,3 +133,9 @@ export const TEST_KMS_KEYS = {
     versions: { "1": "cGF5bWVudHMtb2xkLWtleS0wMTIzNDU2Nzg5YWJjZGU=", "2": "cGF5bWVudHMtbmV3LWtleS0wMTIzNDU2Nzg5YWJjZGU=" },
   },
 };
+
+/** Rotation targets of the in-runtime tests: a built-in rotator, and a function no one serves (port 9 refuses). */
+export const TEST_ROTATION_FUNCTIONS = {
+  "arn:aws:lambda:us-east-1:111122223333:function:passwords": { builtin: "random-password", PasswordLength: 24 },
+  "arn:aws:lambda:us-east-1:111122223333:function:unreachable": { url: "http://127.0.0.1:9/2015-03-31/functions/function/invocations", timeoutSeconds: 1 },
+};

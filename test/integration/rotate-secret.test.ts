@@ -1,0 +1,146 @@
+// RotateSecret and CancelRotateSecret through the Worker, with the built-in random-password rotator and a function
+// that cannot be reached: AWS's errors (E50, E58, E59, an unfinished rotation), the AWSPENDING placeholder, the
+// fields DescribeSecret shows, RotateImmediately=false, a plain PutSecretValue abandoning a rotation, and cancel.
+import { describe, expect, it } from "vitest";
+import { createSecret, sleep, uniqueName } from "../support/fixtures";
+import { errorOf, sm, token } from "../support/sm";
+
+const PASSWORDS = "arn:aws:lambda:us-east-1:111122223333:function:passwords";
+const UNREACHABLE = "arn:aws:lambda:us-east-1:111122223333:function:unreachable";
+
+const describeSecret = async (name: string) => (await sm("DescribeSecret", { SecretId: name })).body;
+
+async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  let value = await read();
+  while (!done(value) && Date.now() < end) {
+    await sleep(50);
+    value = await read();
+  }
+  return value;
+}
+
+describe("RotateSecret", () => {
+  it("without ClientRequestToken answers InvalidParameterException (E50), before looking the secret up", async () => {
+    const res = await sm("RotateSecret", { SecretId: uniqueName("missing") });
+    expect(errorOf(res)).toEqual({ code: "InvalidParameterException", message: "You must provide a ClientRequestToken value. We recommend a UUID-type value." });
+  });
+
+  it("with no function stored or given answers E58; with a function not configured E59, storing nothing", async () => {
+    const name = uniqueName("rot");
+    await createSecret(name);
+    expect(errorOf(await sm("RotateSecret", { SecretId: name, ClientRequestToken: token() }))).toEqual({
+      code: "InvalidRequestException", message: "No Lambda rotation function ARN is associated with this secret.",
+    });
+    const e59 = await sm("RotateSecret", { SecretId: name, ClientRequestToken: token(), RotationLambdaARN: "arn:aws:lambda:us-east-1:111122223333:function:nope" });
+    expect(errorOf(e59).code).toBe("AccessDeniedException");
+    expect(errorOf(e59).message).toMatch(/^Secrets Manager cannot invoke the specified Lambda function\./);
+    const d = await describeSecret(name);
+    for (const key of ["RotationEnabled", "RotationLambdaARN", "RotationRules", "NextRotationDate"]) expect(d).not.toHaveProperty(key);
+  });
+
+  it("refuses rules with both AutomaticallyAfterDays and ScheduleExpression, and a rate below four hours", async () => {
+    const name = uniqueName("rot");
+    await createSecret(name);
+    const both = await sm("RotateSecret", {
+      SecretId: name, ClientRequestToken: token(), RotationLambdaARN: PASSWORDS, RotationRules: { AutomaticallyAfterDays: 2, ScheduleExpression: "rate(10 days)" },
+    });
+    expect(errorOf(both).code).toBe("InvalidParameterException");
+    const often = await sm("RotateSecret", { SecretId: name, ClientRequestToken: token(), RotationLambdaARN: PASSWORDS, RotationRules: { ScheduleExpression: "rate(2 hours)" } });
+    expect(errorOf(often).code).toBe("InvalidParameterException");
+    expect(await describeSecret(name)).not.toHaveProperty("RotationEnabled");
+  });
+
+  it("rotates with a built-in rotator: AWSCURRENT moves to the token, AWSPREVIOUS follows, the dates and rules are shown", async () => {
+    const name = uniqueName("rot");
+    const v1 = (await createSecret(name, "first")).VersionId;
+    const crt = token();
+    const res = await sm("RotateSecret", { SecretId: name, ClientRequestToken: crt, RotationLambdaARN: PASSWORDS, RotationRules: { AutomaticallyAfterDays: 30 } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ Name: name, VersionId: crt });
+    const d = await until(() => describeSecret(name), (b) => b.VersionIdsToStages?.[crt]?.includes("AWSCURRENT"));
+    expect(d.VersionIdsToStages).toEqual({ [v1]: ["AWSPREVIOUS"], [crt]: ["AWSCURRENT"] });
+    expect(d).toMatchObject({ RotationEnabled: true, RotationLambdaARN: PASSWORDS, RotationRules: { AutomaticallyAfterDays: 30 } });
+    expect(d.LastRotatedDate).toBeGreaterThan(0);
+    const day = 86_400;
+    expect(d.NextRotationDate).toBeGreaterThan(d.LastRotatedDate + 29 * day);
+    expect(d.NextRotationDate).toBeLessThanOrEqual(d.LastRotatedDate + 31 * day);
+    const value = (await sm("GetSecretValue", { SecretId: name })).body;
+    expect(value.VersionId).toBe(crt);
+    expect(value.SecretString).toHaveLength(24);
+
+    // A second rotation reuses the stored configuration.
+    const second = token();
+    expect((await sm("RotateSecret", { SecretId: name, ClientRequestToken: second })).status).toBe(200);
+    const after = await until(() => describeSecret(name), (b) => b.VersionIdsToStages?.[second]?.includes("AWSCURRENT"));
+    expect(after.VersionIdsToStages).toEqual({ [crt]: ["AWSPREVIOUS"], [second]: ["AWSCURRENT"] });
+  });
+
+  it("the placeholder: listed as AWSPENDING without a value, blocks another rotation, filled by a put with its token", async () => {
+    const name = uniqueName("rot");
+    const v1 = (await createSecret(name, "first")).VersionId;
+    const crt = token();
+    expect((await sm("RotateSecret", { SecretId: name, ClientRequestToken: crt, RotationLambdaARN: UNREACHABLE })).status).toBe(200);
+    expect((await describeSecret(name)).VersionIdsToStages).toEqual({ [v1]: ["AWSCURRENT"], [crt]: ["AWSPENDING"] });
+    const pending = await sm("GetSecretValue", { SecretId: name, VersionId: crt, VersionStage: "AWSPENDING" });
+    expect(errorOf(pending).code).toBe("ResourceNotFoundException");
+    expect(errorOf(await sm("RotateSecret", { SecretId: name, ClientRequestToken: token() }))).toEqual({
+      code: "InvalidRequestException", message: "A previous rotation isn't complete. That rotation will be reattempted.",
+    });
+    const put = await sm("PutSecretValue", { SecretId: name, ClientRequestToken: crt, SecretString: "next", VersionStages: ["AWSPENDING"] });
+    expect(put.body).toMatchObject({ VersionId: crt, VersionStages: ["AWSPENDING"] });
+    expect((await sm("GetSecretValue", { SecretId: name, VersionStage: "AWSPENDING" })).body.SecretString).toBe("next");
+    expect((await sm("GetSecretValue", { SecretId: name })).body.VersionId).toBe(v1);
+  });
+
+  it("a plain PutSecretValue abandons the rotation: AWSPENDING and the empty placeholder go, the next rotation may start", async () => {
+    const name = uniqueName("rot");
+    await createSecret(name, "first");
+    const crt = token();
+    await sm("RotateSecret", { SecretId: name, ClientRequestToken: crt, RotationLambdaARN: UNREACHABLE });
+    const manual = await sm("PutSecretValue", { SecretId: name, ClientRequestToken: token(), SecretString: "by hand" });
+    const d = await describeSecret(name);
+    expect(Object.keys(d.VersionIdsToStages)).not.toContain(crt);
+    expect(d.VersionIdsToStages[manual.body.VersionId]).toEqual(["AWSCURRENT"]);
+    const versions = (await sm("ListSecretVersionIds", { SecretId: name, IncludeDeprecated: true })).body.Versions;
+    expect(versions.map((v: { VersionId: string }) => v.VersionId)).not.toContain(crt);
+  });
+
+  it("RotateImmediately=false runs testSecret on a copy of the current value, then removes it; AWSCURRENT stays", async () => {
+    const name = uniqueName("rot");
+    const v1 = (await createSecret(name, "first")).VersionId;
+    const crt = token();
+    const res = await sm("RotateSecret", { SecretId: name, ClientRequestToken: crt, RotationLambdaARN: PASSWORDS, RotateImmediately: false, RotationRules: { ScheduleExpression: "cron(0 16 1,15 * ? *)" } });
+    expect(res.status).toBe(200);
+    const d = await until(() => describeSecret(name), (b) => !b.VersionIdsToStages?.[crt]);
+    expect(d.VersionIdsToStages).toEqual({ [v1]: ["AWSCURRENT"] });
+    expect(d).toMatchObject({ RotationEnabled: true, RotationRules: { ScheduleExpression: "cron(0 16 1,15 * ? *)" } });
+    expect(d.RotationRules.AutomaticallyAfterDays).toBeGreaterThanOrEqual(1);
+    expect(d).not.toHaveProperty("LastRotatedDate");
+    expect((await sm("GetSecretValue", { SecretId: name })).body.SecretString).toBe("first");
+  });
+});
+
+describe("CancelRotateSecret", () => {
+  it("turns rotation off, keeps the rules and function visible, and answers the token of the rotation in flight", async () => {
+    const name = uniqueName("rot");
+    await createSecret(name, "first");
+    const crt = token();
+    await sm("RotateSecret", { SecretId: name, ClientRequestToken: crt, RotationLambdaARN: UNREACHABLE, RotationRules: { AutomaticallyAfterDays: 7 } });
+    const res = await sm("CancelRotateSecret", { SecretId: name });
+    expect(res.body).toMatchObject({ Name: name, VersionId: crt });
+    const d = await describeSecret(name);
+    expect(d).toMatchObject({ RotationEnabled: false, RotationLambdaARN: UNREACHABLE, RotationRules: { AutomaticallyAfterDays: 7 } });
+    expect(d).not.toHaveProperty("NextRotationDate");
+    // Labels are left for the owner to clean up, as AWS documents.
+    expect(d.VersionIdsToStages[crt]).toEqual(["AWSPENDING"]);
+  });
+
+  it("on a secret never rotated answers ARN and Name only", async () => {
+    const name = uniqueName("rot");
+    await createSecret(name);
+    const res = await sm("CancelRotateSecret", { SecretId: name });
+    expect(Object.keys(res.body).sort()).toEqual(["ARN", "Name"]);
+    expect(await describeSecret(name)).not.toHaveProperty("RotationEnabled");
+  });
+});
