@@ -1,10 +1,10 @@
 // The cron sweeper, the safety net behind each object's alarm: pokes every secret whose deletion deadline has
-// passed, and walks the D1 index a batch per run, asking each row's object to re-apply index updates still
+// passed, wakes (with bounded parallelism) every secret whose scheduled rotation is due, and walks the D1 index a batch per run, asking each row's object to re-apply index updates still
 // queued and to repair the row when it disagrees. Idempotent, so running it twice or alongside an alarm is harmless.
 import { objectName, parseSecretId, type SecretRef } from "./domain/secret-id";
 import { locationHint } from "./domain/regions";
 import type { Env } from "./env";
-import { dueDeletions, indexedAfter, removeIndexRow, setSweepCursor, sweepCursor } from "./index-db/secrets-index";
+import { dueDeletions, dueRotations, indexedAfter, removeIndexRow, setSweepCursor, sweepCursor } from "./index-db/secrets-index";
 import type { IndexRepair } from "./secret-object/secret-object";
 
 /** Index rows checked per run: at one run per 10 minutes, 200 rows is ~29,000 a day. */
@@ -12,8 +12,9 @@ export const REPAIR_BATCH = 200;
 
 /** Runs both passes; returns how many due deletions it poked. */
 export async function sweep(env: Env, now: number): Promise<number> {
-  const [purged, repaired] = await Promise.allSettled([purgeDue(env, now), sweepIndex(env)]);
+  const [purged, repaired, rotations] = await Promise.allSettled([purgeDue(env, now), sweepIndex(env), wakeDueRotations(env, now)]);
   if (repaired.status === "rejected") console.error(JSON.stringify({ event: "index_sweep_failed", error: String(repaired.reason) }));
+  if (rotations.status === "rejected") console.error(JSON.stringify({ event: "rotation_sweep_failed", error: String(rotations.reason) }));
   if (purged.status === "rejected") throw purged.reason;
   return purged.value;
 }
@@ -21,6 +22,23 @@ export async function sweep(env: Env, now: number): Promise<number> {
 async function purgeDue(env: Env, now: number): Promise<number> {
   const due = await dueDeletions(env.DB, now);
   await Promise.all(due.map((ref) => stubOf(env, ref).sweep()));
+  return due.length;
+}
+
+/** Objects woken at once: each wake only sets the object's alarm, so a hung rotation function delays no other secret. */
+export const ROTATION_WAKE_PARALLELISM = 8;
+
+/** Wakes the objects of due rotations; returns how many. */
+export async function wakeDueRotations(env: Env, now: number): Promise<number> {
+  const due = await dueRotations(env.DB, now);
+  let next = 0;
+  const worker = async () => {
+    while (next < due.length) {
+      const ref = due[next++]!;
+      await stubOf(env, ref).wake().catch((error: unknown) => console.warn(JSON.stringify({ event: "rotation_wake_failed", name: ref.name, error: String(error) })));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ROTATION_WAKE_PARALLELISM, due.length) }, worker));
   return due.length;
 }
 

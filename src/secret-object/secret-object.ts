@@ -444,6 +444,11 @@ export class SecretObject extends DurableObject<Env> {
     await this.scheduler.runDue(false);
   }
 
+  /** The cron sweeper's wake-up for a due rotation whose alarm was missed: arms the alarm (the rotation runs there). */
+  async wake(): Promise<void> {
+    if (this.store.written) await this.scheduler.start();
+  }
+
   /** Purges the secret at its deletion deadline; the index learns of it through the outbox. */
   private deletionDuty(): Duty {
     return {
