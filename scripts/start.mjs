@@ -1,7 +1,7 @@
 // `npm start`: the local server (workerd + miniflare) on 127.0.0.1, state kept on disk.
 // Adds a fresh local key ring and the local access key to .dev.vars when absent, applies the local D1 migrations,
 // bundles the Worker as `wrangler deploy` does and serves it with Miniflare, configured from wrangler.toml.
-// Environment: PORT (default 8787), STATE_DIR (default .wrangler/state), KMS_KEYS / ACCESS_KEYS override .dev.vars,
+// Environment: PORT (default 8787), STATE_DIR (default .wrangler/state), KMS_KEYS / ACCESS_KEYS / ROTATION_FUNCTIONS override .dev.vars,
 // BENCH_NOOP=1 turns on the benchmark's no-op routes (bench/load.mjs), INSPECTOR_PORT opens the V8 inspector (bench/profile.mjs).
 // --verbose logs every request.
 //
@@ -58,7 +58,7 @@ runWrangler("deploy", "--dry-run", "--outdir", build);
 
 // wrangler.toml's bindings and .dev.vars, as wrangler dev would read them; the environment overrides .dev.vars.
 const { workerOptions } = workerOptionsFrom(`${root}/wrangler.toml`);
-for (const name of ["KMS_KEYS", "ACCESS_KEYS", "BENCH_NOOP"]) {
+for (const name of ["KMS_KEYS", "ACCESS_KEYS", "ROTATION_FUNCTIONS", "BENCH_NOOP"]) {
   if (process.env[name]) workerOptions.bindings = { ...workerOptions.bindings, [name]: process.env[name] };
 }
 

@@ -256,10 +256,8 @@ export class Rotation {
     this.host.storage.transactionSync(() => {
       this.sql().exec("DELETE FROM rotation");
       if (row.immediately) {
-        // The service removes AWSPENDING once AWSCURRENT has reached the new version (docs/parity.md).
-        const next = new Map(this.store.stages());
-        if (next.get(AWSPENDING) === row.token) next.delete(AWSPENDING);
-        this.store.replaceStages(next);
+        // AWSPENDING stays with AWSCURRENT on the new version, the templates' success state (docs/parity.md): no label
+        // moves after the function's finishSecret, so what a caller sees then is final.
         const current = this.store.secret()!;
         const schedule = scheduleOf(rulesOf(current.rotationRules));
         this.store.updateSecret({

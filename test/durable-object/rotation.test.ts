@@ -64,7 +64,7 @@ describe("rotation duty", () => {
     const crt = token();
     await sm("RotateSecret", { SecretId: name, ClientRequestToken: crt, RotationLambdaARN: UNREACHABLE });
     for (let run = 1; run <= MAX_RUNS; run++) {
-      await until(async () => ((await stateOf(name)).row?.attempts ?? MAX_RUNS) >= run);
+      await until(async () => (((await stateOf(name)).row?.attempts as number | undefined) ?? MAX_RUNS) >= run);
       const { row } = await stateOf(name);
       if (run < MAX_RUNS) {
         expect(row).toMatchObject({ token: crt, attempts: run, step: 0 });
