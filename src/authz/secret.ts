@@ -52,6 +52,10 @@ export interface Subject {
   arn: string;
   tags?: readonly TagPair[];
   policy?: PolicyDocument;
+  /** secretsmanager:resource/AllowRotationLambdaArn: the secret's stored rotation function. */
+  rotationLambdaArn?: string;
+  /** secretsmanager:resource/Type: the secret's Type. */
+  type?: string;
 }
 
 /** The IAM evaluation of `auth` on `subject`. */
@@ -98,7 +102,12 @@ export function contextOf(auth: Auth, subject: Subject): ConditionContext {
       description: r.description,
       kmsKeyId: r.kmsKeyId,
     },
-    extra: { "aws:RequestedRegion": auth.requestedRegion, ...r.extra },
+    extra: {
+      "aws:RequestedRegion": auth.requestedRegion,
+      "secretsmanager:resource/AllowRotationLambdaArn": subject.rotationLambdaArn,
+      "secretsmanager:resource/Type": subject.type,
+      ...r.extra,
+    },
   };
   return buildContext(facts);
 }

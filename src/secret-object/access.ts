@@ -51,7 +51,7 @@ export class Access {
 
   /** The secret as IAM sees it; `tags` replaces its current tags (for the lockout check). */
   subject(s: SecretRow, tags: readonly TagPair[] = this.store.tags()): Subject {
-    return { arn: s.arn, tags, policy: storedPolicy(s.resourcePolicy) };
+    return { arn: s.arn, tags, policy: storedPolicy(s.resourcePolicy), rotationLambdaArn: s.rotationLambdaArn ?? undefined, type: s.type ?? undefined };
   }
 
   /**

@@ -147,3 +147,29 @@ describe("CancelRotateSecret", () => {
     expect(await describeSecret(name)).not.toHaveProperty("RotationEnabled");
   });
 });
+
+describe("RotateSecret's condition keys", () => {
+  const limited = (op: string, input: unknown) => sm<Record<string, unknown>>(op, input, { accessKeyId: "AKIDROTATIONLIMITED" });
+  const denied = (res: Parameters<typeof errorOf>[0]) => errorOf(res).code;
+
+  it("secretsmanager:RotationLambdaARN, ModifyRotationRules and RotateImmediately come from the request", async () => {
+    const name = uniqueName("rot-iam");
+    await createSecret(name, "first");
+    expect(denied(await limited("RotateSecret", { SecretId: name, ClientRequestToken: token(), RotationLambdaARN: UNREACHABLE }))).toBe("AccessDeniedException");
+    expect(denied(await limited("RotateSecret", { SecretId: name, ClientRequestToken: token(), RotationLambdaARN: PASSWORDS, RotationRules: { AutomaticallyAfterDays: 3 } }))).toBe("AccessDeniedException");
+    expect(denied(await limited("RotateSecret", { SecretId: name, ClientRequestToken: token(), RotationLambdaARN: PASSWORDS, RotateImmediately: false }))).toBe("AccessDeniedException");
+    expect((await limited("RotateSecret", { SecretId: name, ClientRequestToken: token(), RotationLambdaARN: PASSWORDS })).status).toBe(200);
+  });
+
+  it("secretsmanager:resource/Type and resource/AllowRotationLambdaArn come from the secret", async () => {
+    const typed = uniqueName("rot-iam");
+    await createSecret(typed, "first", { Type: "locked" });
+    expect(denied(await limited("RotateSecret", { SecretId: typed, ClientRequestToken: token(), RotationLambdaARN: PASSWORDS }))).toBe("AccessDeniedException");
+    const stored = uniqueName("rot-iam");
+    await createSecret(stored, "first");
+    await sm("RotateSecret", { SecretId: stored, ClientRequestToken: token(), RotationLambdaARN: UNREACHABLE });
+    await sm("CancelRotateSecret", { SecretId: stored });
+    // The request names no function, so only the stored one (unreachable) can deny.
+    expect(denied(await limited("RotateSecret", { SecretId: stored, ClientRequestToken: token() }))).toBe("AccessDeniedException");
+  });
+});

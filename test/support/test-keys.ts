@@ -3,10 +3,39 @@
 const V = "2012-10-17";
 
 /**
+ * A key whose policy limits rotation by its condition keys: only the `passwords` function, no rule changes, never
+ * RotateImmediately=false, and no rotation of a secret whose Type is `locked` or whose stored function is `unreachable`.
+ */
+export const ROTATION_LIMITED_KEY: { accessKeyId: string; secretAccessKey: string; accountId: string; principalArn: string; sessionToken?: string; policy: object } = {
+  accessKeyId: "AKIDROTATIONLIMITED",
+  secretAccessKey: "test-secret-rotation-limited",
+  accountId: "111122223333",
+  principalArn: "arn:aws:iam::111122223333:user/rotation-limited",
+  policy: {
+    Version: "2012-10-17",
+    Statement: [
+      { Effect: "Allow", Action: "secretsmanager:*", Resource: "*" },
+      {
+        Effect: "Deny", Action: "secretsmanager:RotateSecret", Resource: "*",
+        Condition: { StringNotEqualsIfExists: { "secretsmanager:RotationLambdaARN": "arn:aws:lambda:us-east-1:111122223333:function:passwords" } },
+      },
+      { Effect: "Deny", Action: "secretsmanager:RotateSecret", Resource: "*", Condition: { Bool: { "secretsmanager:ModifyRotationRules": "true" } } },
+      { Effect: "Deny", Action: "secretsmanager:RotateSecret", Resource: "*", Condition: { Bool: { "secretsmanager:RotateImmediately": "false" } } },
+      { Effect: "Deny", Action: "secretsmanager:RotateSecret", Resource: "*", Condition: { StringEquals: { "secretsmanager:resource/Type": "locked" } } },
+      {
+        Effect: "Deny", Action: "secretsmanager:RotateSecret", Resource: "*",
+        Condition: { StringEquals: { "secretsmanager:resource/AllowRotationLambdaArn": "arn:aws:lambda:us-east-1:111122223333:function:unreachable" } },
+      },
+    ],
+  },
+};
+
+/**
  * Access keys of two accounts, a temporary key that must present its session token, and keys with identity
  * policies (README "Authorization"): keys without a policy have full access to their own account.
  */
 export const TEST_ACCESS_KEYS = [
+  ROTATION_LIMITED_KEY,
   { accessKeyId: "AKIDTESTLOCAL", secretAccessKey: "test-secret-local", accountId: "111122223333" },
   { accessKeyId: "AKIDOTHERACCOUNT", secretAccessKey: "test-secret-other", accountId: "444455556666" },
   {
@@ -139,3 +168,4 @@ export const TEST_ROTATION_FUNCTIONS = {
   "arn:aws:lambda:us-east-1:111122223333:function:passwords": { builtin: "random-password", PasswordLength: 24 },
   "arn:aws:lambda:us-east-1:111122223333:function:unreachable": { url: "http://127.0.0.1:9/2015-03-31/functions/function/invocations", timeoutSeconds: 1 },
 };
+
