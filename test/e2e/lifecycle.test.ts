@@ -35,6 +35,7 @@ async function portAnswers(port: number): Promise<boolean> {
 describe("stopping npm start", () => {
   const cases: [string, RegExp | "group", NodeJS.Signals][] = [
     ["SIGTERM to npm", /^npm start/, "SIGTERM"],
+    ["SIGTERM to npm's shell", /^sh -c node scripts\/start\.mjs$/, "SIGTERM"],
     ["SIGTERM to node scripts/start.mjs", /^node scripts\/start\.mjs$/, "SIGTERM"],
     ["SIGINT to the process group (Ctrl-C)", "group", "SIGINT"],
     ["SIGTERM to workerd", /bin\/workerd serve/, "SIGTERM"],
