@@ -14,7 +14,7 @@ it.each(docs)("%s links only inside the repository, to files and headings that e
   const text = readFileSync(join(ROOT, doc), "utf8");
   expect(text).not.toMatch(/\.\.\/shared|shared\/reference|DESIGN\.md/);
   // Evidence tags of reference files outside the repository (E49, LS-T, MOTO-V, §6): facts are stated in words.
-  expect(text).not.toMatch(/\b(E\d{1,3}|LS-[A-Z]+|MOTO-V)\b|§\d/);
+  expect(text).not.toMatch(/\b(E\d{1,3}|LS-[A-Z]+|MOTO-V|UG-\d{4})\b|§\d/);
   for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
     if (/^[a-z]+:/.test(target!)) continue;
     const [path, anchor] = target!.split("#");
