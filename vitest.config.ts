@@ -27,6 +27,7 @@ function configWithoutDevVars(): string {
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
+  const configPath = configWithoutDevVars();
   return {
     test: {
       // The Worker's per-request log lines (src/observability/request-log.ts) would drown the output.
@@ -35,7 +36,7 @@ export default defineConfig(async () => {
         {
           plugins: [
             cloudflareTest({
-              wrangler: { configPath: configWithoutDevVars() },
+              wrangler: { configPath },
               miniflare: {
                 bindings: {
                   KMS_KEYS: JSON.stringify(TEST_KMS_KEYS),
@@ -54,7 +55,7 @@ export default defineConfig(async () => {
         {
           // Runtime tests that talk to servers on loopback from workerd (PostgreSQL for the rotators, a stub of the
           // Lambda Invoke API for rotation targets), which the global setup starts in Node.
-          plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+          plugins: [cloudflareTest({ wrangler: { configPath } })],
           test: {
             name: "loopback",
             include: ["test/loopback/**/*.test.ts"],
