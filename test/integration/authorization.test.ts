@@ -346,6 +346,50 @@ describe("tag changes and tag conditions", () => {
   });
 });
 
+describe("tag keys that differ only in case (docs/parity.md)", () => {
+  const classified = as("AKIDCLASSIFIED");
+  const CLASSIFIED = `arn:aws:iam::${ACCOUNT}:user/classified`;
+  const restricted = { Key: "classification", Value: "restricted" };
+  const looksPublic = { Key: "Classification", Value: "public" };
+
+  it("a caller cannot add a case variant of a tag key its policy guards (aws:TagKeys sees it)", async () => {
+    const name = uniqueName("restricted");
+    await create(name, { Tags: [restricted] });
+    expect(errorOf(await classified("GetSecretValue", { SecretId: name })).code).toBe("AccessDeniedException");
+    expectDenied(
+      await classified("TagResource", { SecretId: name, Tags: [looksPublic] }),
+      denial(CLASSIFIED, "TagResource", name, "with an explicit deny in an identity-based policy"),
+    );
+    expect(errorOf(await classified("UntagResource", { SecretId: name, TagKeys: ["CLASSIFICATION"] })).code).toBe("AccessDeniedException");
+    expect(errorOf(await classified("GetSecretValue", { SecretId: name })).code).toBe("AccessDeniedException");
+  });
+
+  it("a Deny applies when any case variant of the tag satisfies it, in either tag order", async () => {
+    for (const tags of [[restricted, looksPublic], [looksPublic, restricted]]) {
+      const name = uniqueName("restricted");
+      await create(name, { Tags: tags });
+      expect(errorOf(await classified("GetSecretValue", { SecretId: name })).code).toBe("AccessDeniedException");
+    }
+    const added = uniqueName("restricted");
+    await create(added, { Tags: [restricted] });
+    expect((await sm("TagResource", { SecretId: added, Tags: [looksPublic] })).status).toBe(200);
+    expect(errorOf(await classified("GetSecretValue", { SecretId: added })).code).toBe("AccessDeniedException");
+  });
+
+  it("an Allow applies only when every case variant of the tag satisfies it, in either tag order", async () => {
+    const red = { Key: "team", Value: "red" };
+    const blueVariant = { Key: "TEAM", Value: "blue" };
+    for (const tags of [[red, blueVariant], [blueVariant, red]]) {
+      const name = uniqueName();
+      await create(name, { Tags: tags });
+      expectDenied(await blue("GetSecretValue", { SecretId: name }), denial(BLUE_READER, "GetSecretValue", name, noIdentityAllow("GetSecretValue")));
+    }
+    const both = uniqueName();
+    await create(both, { Tags: [{ Key: "team", Value: "blue" }, { Key: "Team", Value: "blue" }] });
+    expect((await blue("GetSecretValue", { SecretId: both })).status).toBe(200);
+  });
+});
+
 describe("request keys: aws:SourceIp and aws:SecureTransport", () => {
   /** A call by the office key, over http or https, from the given client address (cf-connecting-ip). */
   async function office(ip: string, protocol: "http" | "https", operation = "GetRandomPassword", input: object = { PasswordLength: 8 }) {
