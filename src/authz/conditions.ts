@@ -96,15 +96,19 @@ export function contextLookup(context: ConditionContext): Lookup {
 }
 
 /**
- * The single value a policy variable takes. A key naming several case variants resolves to none (docs/parity.md
- * "Tag keys that differ only in case").
+ * Policy variables resolved from `lookup`: a key naming one value resolves to it. A key naming several case variants
+ * has no single value; `ambiguous` then tells the caller to fail closed (docs/parity.md "Tag keys that differ only in
+ * case").
  */
-export const singleValue =
-  (lookup: Lookup) =>
-  (key: string): ContextValue => {
+export function variablesOf(lookup: Lookup): { resolve: (key: string) => ContextValue; ambiguous: () => boolean } {
+  let ambiguous = false;
+  const resolve = (key: string) => {
     const values = lookup(key);
+    if (values.length > 1) ambiguous = true;
     return values.length === 1 ? values[0] : undefined;
   };
+  return { resolve, ambiguous: () => ambiguous };
+}
 
 function present(value: ContextValue): string[] | undefined {
   if (value === undefined) return undefined;
@@ -121,13 +125,16 @@ const foldPattern = (pattern: Pattern): Pattern => pattern.map((p) => (typeof p 
  * Evaluates one operator/key clause, failing closed when the key has several readings (docs/parity.md "Tag keys that
  * differ only in case"): each case variant of the key in the context, and for aws:TagKeys the tag keys compared both
  * as written and case-insensitively, since a tag `Team` answers every `aws:ResourceTag/team` lookup. In a Deny
- * statement the clause holds when any reading satisfies it, in an Allow statement only when every reading does.
+ * statement the clause holds when any reading satisfies it, in an Allow statement only when every reading does. A
+ * policy variable naming several case variants makes the clause hold in a Deny and fail in an Allow.
  */
 export function evaluateClause(clause: ConditionClause, lookup: Lookup, variables: boolean, effect: Effect = "Allow"): boolean {
   const values = lookup(clause.key);
   const readings = (values.length > 0 ? values : [undefined]).flatMap((value) => (TAG_KEYS.test(clause.key) ? [{ value }, { value, fold: true }] : [{ value }]));
-  const holds = (r: { value: ContextValue; fold?: boolean }) => evaluateReading(clause, r.value, singleValue(lookup), variables, r.fold ?? false);
-  return effect === "Deny" ? readings.some(holds) : readings.every(holds);
+  const variable = variablesOf(lookup);
+  const outcomes = readings.map((r) => evaluateReading(clause, r.value, variable.resolve, variables, r.fold ?? false));
+  if (variable.ambiguous()) return effect === "Deny";
+  return effect === "Deny" ? outcomes.some(Boolean) : outcomes.every(Boolean);
 }
 
 /**

@@ -1,6 +1,6 @@
 // IAM policy evaluation for one request: explicit Deny wins; within an account an Allow in the identity or
 // the resource policy suffices; across accounts both must allow; anything else is an implicit deny.
-import { type Lookup, conditionsHold, contextLookup, singleValue } from "./conditions";
+import { type Lookup, conditionsHold, contextLookup, variablesOf } from "./conditions";
 import { principalContext } from "./context";
 import { actionMatches, arnParts, resourceMatches, substitute } from "./glob";
 import { matchNotPrincipal, matchPrincipal, type PrincipalMatch } from "./principal";
@@ -32,8 +32,11 @@ const namesAction = (statement: Statement, action: string): boolean =>
 function statementApplies(statement: Statement, request: AuthzRequest, lookup: Lookup, variables: boolean, kind: PolicyType): PrincipalMatch {
   const { action, resource, principal } = request;
   if (!namesAction(statement, action)) return false;
+  const variable = variablesOf(lookup);
   const matches = (pattern: string) => {
-    const resolved = substitute(pattern, singleValue(lookup), variables);
+    const resolved = substitute(pattern, variable.resolve, variables);
+    // A variable naming several case variants of a tag: the statement applies if a Deny, not if an Allow.
+    if (variable.ambiguous()) return (statement.effect === "Deny") !== !!statement.notResources;
     return resolved !== undefined && resourceMatches(resolved, resource);
   };
   const resourceHit = statement.resources ? statement.resources.some(matches) : !statement.notResources!.some(matches);

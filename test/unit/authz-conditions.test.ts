@@ -287,6 +287,9 @@ describe("tag keys that differ only in case fail closed (docs/parity.md)", () =>
     ["Allow ForAllValues:StringNotEquals aws:TagKeys, another key", "Allow", { "ForAllValues:StringNotEquals": { "aws:TagKeys": ["approved"] } }, { "aws:TagKeys": ["owner"] }, true],
     ["Allow ForAllValues:StringEquals aws:TagKeys, the exact keys", "Allow", { "ForAllValues:StringEquals": { "aws:TagKeys": ["team", "env"] } }, { "aws:TagKeys": ["team"] }, true],
     ["Allow ForAllValues:StringEquals aws:TagKeys, a case variant", "Allow", { "ForAllValues:StringEquals": { "aws:TagKeys": ["team", "env"] } }, { "aws:TagKeys": ["TEAM"] }, false],
+    ["Deny, a policy variable naming two case variants", "Deny", { StringEquals: { "aws:PrincipalTag/team": "${aws:ResourceTag/team}" } }, { ...variants("red", "blue"), "aws:PrincipalTag/team": "green" }, true],
+    ["Allow, a policy variable naming two case variants", "Allow", { StringEquals: { "aws:PrincipalTag/team": "${aws:ResourceTag/team}" } }, { ...variants("blue", "blue"), "aws:PrincipalTag/team": "blue" }, false],
+    ["Allow, a policy variable naming one tag", "Allow", { StringEquals: { "aws:PrincipalTag/team": "${aws:ResourceTag/team}" } }, { "aws:ResourceTag/team": "blue", "aws:PrincipalTag/team": "blue" }, true],
     ["Allow ForAnyValue:StringNotLike aws:TagKeys, only a case variant of the excluded key", "Allow", { "ForAnyValue:StringNotLike": { "aws:TagKeys": ["secret*"] } }, { "aws:TagKeys": ["SECRETLY"] }, false],
   ];
   for (const [name, effect, condition, context, expected] of rows) {
