@@ -5,7 +5,7 @@ import type { AppEnv } from "./env";
 import { keyRingGuard } from "./key-ring/write-guard";
 import { health } from "./observability/health";
 import { requestLog } from "./observability/request-log";
-import { dispatch, readBody } from "./protocol/dispatch";
+import { bodyText, dispatch, readBody } from "./protocol/dispatch";
 import { AwsError } from "./protocol/errors";
 import { jsonResponse } from "./protocol/json";
 
@@ -18,8 +18,8 @@ app.post("/", requestLog);
 app.post("/", async (c, next) => {
   c.set("requestId", crypto.randomUUID());
   const body = await readBody(c.req.raw);
-  c.set("body", body);
   c.set("caller", await authenticate(c.req.raw, body, c.env, c.get("requestId")));
+  c.set("body", bodyText(body));
   await next();
 });
 
