@@ -1,5 +1,5 @@
 // The console's entry: the page frame (brand, navigation, signed-in key) and a hash router over the views.
-// Routes carry secret names only, never a value: #/ (list), #/create, #/secret/<name or ARN>, #/audit.
+// Routes carry secret names only, never a value: #/ (list), #/create, #/secret/<name or ARN>, #/audit[/<secret name>].
 import { h } from "./dom";
 import { currentSession, signOut } from "./session";
 import { auditView } from "./views/audit";
@@ -15,7 +15,7 @@ const routes: [RegExp, View, string][] = [
   [/^#?\/?$/, listView, "Secrets"],
   [/^#\/create$/, createView, "Create secret"],
   [/^#\/secret\/(.+)$/, secretView, "Secret"],
-  [/^#\/audit$/, auditView, "Audit trail"],
+  [/^#\/audit(?:\/(.+))?$/, auditView, "Audit trail"],
 ];
 
 const app = document.getElementById("app")!;
@@ -54,7 +54,7 @@ function frame(hash: string | undefined): HTMLElement {
         { "aria-label": "Main" },
         link("#/", "Secrets", hash !== undefined && /^#?\/?$|^#\/secret\//.test(hash)),
         link("#/create", "Create secret", hash === "#/create"),
-        link("#/audit", "Audit trail", hash === "#/audit"),
+        link("#/audit", "Audit trail", hash?.startsWith("#/audit") ?? false),
       ),
     session &&
       h(

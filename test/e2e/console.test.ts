@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { CloudTrailClient, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
-import { CreateSecretCommand, DescribeSecretCommand, RotateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { CreateSecretCommand, DescribeSecretCommand, ListSecretsCommand, RotateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser";
@@ -99,6 +99,36 @@ describe("the console's page", () => {
       "[...document.querySelectorAll('input, select, textarea')].filter((control) => !control.labels?.length && !control.getAttribute('aria-label')).length",
     );
     expect(unlabelled).toBe(0);
+  });
+});
+
+describe("signing in", () => {
+  it("refuses a wrong secret key with AWS's code and message, keeps the key for the tab only, and forgets it on Sign out", async () => {
+    const visitor = await openConsole(browser, server.endpoint);
+    try {
+      const { page } = visitor;
+      const wrong = { accessKeyId: KEYS.admin.accessKeyId, secretAccessKey: "not-the-secret" };
+      await page.getByLabel("Access key ID").fill(wrong.accessKeyId);
+      await page.getByLabel("Secret access key").fill(wrong.secretAccessKey);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      const refused = await new SecretsManagerClient({ endpoint: server.endpoint, region: REGION, credentials: wrong })
+        .send(new ListSecretsCommand({ MaxResults: 1 }))
+        .catch((error: Error) => error);
+      expect(refused).toBeInstanceOf(Error);
+      await expect.poll(() => statusText(page.locator("form"))).toBe(`${(refused as Error).name}: ${(refused as Error).message}`);
+      expect(await page.evaluate("sessionStorage.length")).toBe(0);
+
+      await page.getByLabel("Secret access key").fill(KEYS.admin.secretAccessKey);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("heading", { name: "Secrets", level: 1 }).waitFor();
+      expect(await page.evaluate("sessionStorage.length")).toBe(1);
+      expect(await page.evaluate("localStorage.length")).toBe(0);
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("heading", { name: "Sign in" }).waitFor();
+      expect(await page.evaluate("sessionStorage.length")).toBe(0);
+    } finally {
+      await visitor.close();
+    }
   });
 });
 
@@ -270,18 +300,19 @@ describe("rotation, replication and the audit trail", () => {
     }
   });
 
-  it("the audit trail shows LookupEvents' answer", async () => {
+  it("the audit trail, opened from a secret's page, shows LookupEvents' answer for it", async () => {
     const { page } = admin;
-    await navigate(page, "Audit trail");
+    await findByName(page, "prod/", NAME);
+    await page.getByRole("link", { name: NAME, exact: true }).click();
+    await page.getByRole("link", { name: "Audit events" }).click();
+    expect(await page.getByLabel("Lookup attribute").inputValue()).toBe("ResourceName");
+    expect(await page.getByLabel("Value", { exact: true }).inputValue()).toBe(NAME);
     const trail = new CloudTrailClient({ endpoint: server.endpoint, region: REGION, credentials: KEYS.admin });
     const answer = await trail.send(new LookupEventsCommand({ MaxResults: 25 })).then(
       () => undefined,
       (error: Error) => `${error.name}: ${error.message}`,
     );
     if (answer === undefined) {
-      await page.getByLabel("Lookup attribute").selectOption("ResourceName");
-      await page.getByLabel("Value", { exact: true }).fill(NAME);
-      await page.getByRole("button", { name: "Look up events" }).click();
       await page.getByRole("cell", { name: "CreateSecret", exact: true }).first().waitFor();
     } else {
       await expect.poll(() => statusText(page.locator("main"))).toBe(answer);

@@ -6,11 +6,12 @@ import { field, form, formatDate, h, run, select, statusLine, table } from "../d
 
 const ATTRIBUTE_KEYS: LookupAttributeKey[] = ["EventName", "ResourceName", "Username", "AccessKeyId", "ReadOnly", "ResourceType", "EventSource", "EventId"];
 
-export function auditView(root: HTMLElement): void {
+/** The audit trail; `resourceName` (from #/audit/<name>, a secret page's link) preselects that secret's events. */
+export function auditView(root: HTMLElement, resourceName: string): void {
   const status = statusLine();
   const results = h("div", { class: "results", "aria-live": "polite" });
-  const attributeKey = select("attributeKey", [["", "Any"], ...ATTRIBUTE_KEYS.map((key): [string, string] => [key, key])]);
-  const attributeValue = h("input", { name: "attributeValue", spellcheck: "false", autocomplete: "off" });
+  const attributeKey = select("attributeKey", [["", "Any"], ...ATTRIBUTE_KEYS.map((key): [string, string] => [key, key])], resourceName ? "ResourceName" : "");
+  const attributeValue = h("input", { name: "attributeValue", value: resourceName, spellcheck: "false", autocomplete: "off" });
   const start = h("input", { name: "startTime", type: "datetime-local", step: 1 });
   const end = h("input", { name: "endTime", type: "datetime-local", step: 1 });
   const pageSize = select("maxResults", ["10", "25", "50"].map((n) => [n, n]), "25");

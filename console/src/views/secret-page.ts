@@ -37,7 +37,17 @@ export function secretView(root: HTMLElement, secretId: string): () => void {
     hideValue = value.hide;
     const heading = h("h1", { tabindex: -1 }, secret.Name ?? secretId);
     body.replaceChildren(
-      h("div", { class: "page-head" }, heading, secret.DeletedDate ? h("span", { class: "badge warn" }, "Scheduled for deletion") : h("span", { class: "badge ok" }, "Active")),
+      h(
+        "div",
+        { class: "page-head" },
+        heading,
+        h(
+          "div",
+          { class: "actions" },
+          secret.DeletedDate ? h("span", { class: "badge warn" }, "Scheduled for deletion") : h("span", { class: "badge ok" }, "Active"),
+          h("a", { class: "button secondary", href: `#/audit/${encodeURIComponent(secret.Name ?? "")}` }, "Audit events"),
+        ),
+      ),
       h("section", { class: "card", "aria-label": "Overview" }, overview(secret)),
       value.element,
       h("div", { class: "columns" }, versionsSection(context), tagsSection(context)),

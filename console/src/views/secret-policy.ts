@@ -16,11 +16,6 @@ export function policySection({ secret, reload }: SectionContext): HTMLElement {
   const editor = h("textarea", { name: "resourcePolicy", rows: 10, class: "code", spellcheck: "false", autocomplete: "off" });
   const findings = h("div", { class: "findings", "aria-live": "polite" });
   const blockPublic = h("input", { type: "checkbox", name: "blockPublicPolicy", checked: true });
-  void run(status, null, async () => {
-    const answer = await secretsManager().send(new GetResourcePolicyCommand({ SecretId: secret.ARN }));
-    editor.value = answer.ResourcePolicy ? pretty(answer.ResourcePolicy) : "";
-    editor.placeholder = answer.ResourcePolicy ? "" : "No resource policy. Write one here to attach it.";
-  });
 
   const validate = async () => {
     const answer = await secretsManager().send(new ValidateResourcePolicyCommand({ SecretId: secret.ARN, ResourcePolicy: editor.value }));
@@ -29,7 +24,7 @@ export function policySection({ secret, reload }: SectionContext): HTMLElement {
   };
   const save = (policyForm: HTMLFormElement) =>
     run(status, policyForm, async () => {
-      if (!(await validate())) return status.error({ name: "ValidationFailed", message: "The policy has findings; fix them before saving." });
+      if (!(await validate())) return findings.append(h("p", { class: "muted" }, "Not saved: resolve the findings first."));
       await secretsManager().send(new PutResourcePolicyCommand({ SecretId: secret.ARN, ResourcePolicy: editor.value, BlockPublicPolicy: blockPublic.checked }));
       reload("Resource policy saved.");
     });
@@ -37,6 +32,13 @@ export function policySection({ secret, reload }: SectionContext): HTMLElement {
   const remove = actionButton("Delete policy", "danger", status, async () => {
     await secretsManager().send(new DeleteResourcePolicyCommand({ SecretId: secret.ARN }));
     reload("Resource policy deleted.");
+  });
+  remove.hidden = true;
+  void run(status, null, async () => {
+    const answer = await secretsManager().send(new GetResourcePolicyCommand({ SecretId: secret.ARN }));
+    editor.value = answer.ResourcePolicy ? pretty(answer.ResourcePolicy) : "";
+    editor.placeholder = answer.ResourcePolicy ? "" : "No resource policy. Write one here to attach it.";
+    remove.hidden = !answer.ResourcePolicy;
   });
 
   return section(
