@@ -27,17 +27,12 @@ let fieldCount = 0;
 /** A labelled control: the label names the input for screen readers and clicks; `hint` describes it. */
 export function field(label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: string): HTMLElement {
   control.id ||= `field-${++fieldCount}`;
-  const wrapper = h("div", { class: control instanceof HTMLInputElement && control.type === "checkbox" ? "field check" : "field" });
   const labelElement = h("label", { for: control.id }, label);
-  if (hint) {
-    const hintElement = h("small", { id: `${control.id}-hint`, class: "hint" }, hint);
-    control.setAttribute("aria-describedby", hintElement.id);
-    wrapper.append(labelElement, control, hintElement);
-  } else {
-    wrapper.append(labelElement, control);
-  }
-  if (control instanceof HTMLInputElement && control.type === "checkbox") wrapper.prepend(wrapper.lastChild!);
-  return wrapper;
+  const hintElement = hint ? h("small", { id: `${control.id}-hint`, class: "hint" }, hint) : null;
+  if (hintElement) control.setAttribute("aria-describedby", hintElement.id);
+  // A checkbox comes before its label, every other control after it.
+  const checkbox = control instanceof HTMLInputElement && control.type === "checkbox";
+  return checkbox ? h("div", { class: "field check" }, control, labelElement, hintElement) : h("div", { class: "field" }, labelElement, control, hintElement);
 }
 
 /** A select whose options are [value, label] pairs. */
@@ -100,7 +95,7 @@ export function actionButton(label: string, className: string, status: StatusLin
 
 /** A form whose submit runs `onSubmit` (never a native submission: the CSP's form-action 'none' blocks those too). */
 export function form(attributes: Attributes, onSubmit: (form: HTMLFormElement) => void, ...children: Child[]): HTMLFormElement {
-  const element = h("form", { ...attributes, novalidate: false }, ...children);
+  const element = h("form", attributes, ...children);
   element.addEventListener("submit", (event) => {
     event.preventDefault();
     onSubmit(element);

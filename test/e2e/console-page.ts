@@ -61,6 +61,12 @@ export async function statusText(area: Locator): Promise<string> {
   return (await shown.count()) ? ((await shown.last().textContent()) ?? "") : "";
 }
 
+/** The message at the top of the page (an action's outcome after the page reloads, or the page's own error). */
+export const pageStatus = async (page: Page): Promise<string> => {
+  const shown = page.locator("main > .status:not([hidden])");
+  return (await shown.count()) ? ((await shown.textContent()) ?? "") : "";
+};
+
 /** Searches the list with a name filter until `name` is listed (ListSecrets follows writes within moments). */
 export async function findByName(page: Page, prefix: string, name: string): Promise<void> {
   await navigate(page, "Secrets");

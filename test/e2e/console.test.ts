@@ -12,7 +12,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser";
 import { REGION } from "./client";
-import { type ConsolePage, findByName, navigate, openConsole, section, signInWithKeyboard, statusText, versionLabels } from "./console-page";
+import { type ConsolePage, findByName, navigate, openConsole, pageStatus, section, signInWithKeyboard, statusText, versionLabels } from "./console-page";
 import { freshStateDir, type LocalServer, removeStateDir, startServer } from "./server";
 
 const ACCOUNT = "111122223333";
@@ -207,8 +207,8 @@ describe("an administrator in the console", () => {
     await page.getByText("Store a new value").click();
     await page.getByLabel("New value (SecretString)").fill(SECOND_VALUE);
     await page.getByRole("button", { name: "Store new value" }).click();
-    await expect.poll(() => statusText(page.locator("main"))).toMatch(/^Stored version [0-9a-f-]{36} as AWSCURRENT\.$/);
-    const second = (await statusText(page.locator("main"))).split(" ")[2]!;
+    await expect.poll(() => pageStatus(page)).toMatch(/^Stored version [0-9a-f-]{36} as AWSCURRENT\.$/);
+    const second = (await pageStatus(page)).split(" ")[2]!;
     await expect.poll(() => versionLabels(page)).toEqual({ [second]: ["AWSCURRENT"], [first!]: ["AWSPREVIOUS"] });
     await page.getByRole("button", { name: "Reveal value" }).click();
     await expect.poll(() => page.locator("pre.value").textContent()).toBe(SECOND_VALUE);
@@ -232,22 +232,22 @@ describe("an administrator in the console", () => {
     await expect.poll(() => policy.locator(".findings").textContent()).toMatch(/ValidateResourcePolicy: 1 finding.*PUBLIC_POLICY: /);
     await policy.getByLabel("Policy document (JSON)").fill(JSON.stringify({ Version: "2012-10-17", Statement: [{ ...statement, Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } }] }));
     await policy.getByRole("button", { name: "Validate and save" }).click();
-    await expect.poll(() => statusText(page.locator("main"))).toBe("Resource policy saved.");
+    await expect.poll(() => pageStatus(page)).toBe("Resource policy saved.");
 
     const settings = section(page, "Settings");
     await settings.getByLabel("Description").fill("Payments database, rotated monthly");
     await settings.getByRole("button", { name: "Save settings" }).click();
-    await expect.poll(() => statusText(page.locator("main"))).toBe("Secret updated.");
+    await expect.poll(() => pageStatus(page)).toBe("Secret updated.");
     await expect.poll(async () => (await sdk.send(new DescribeSecretCommand({ SecretId: NAME }))).Description).toBe("Payments database, rotated monthly");
 
     await section(page, "Settings").getByLabel("Recovery window (days)").fill("7");
     await section(page, "Settings").getByLabel(`I understand that ${NAME} will be deleted`).check();
     await section(page, "Settings").getByRole("button", { name: "Delete secret" }).click();
-    await expect.poll(() => statusText(page.locator("main"))).toMatch(/^Deletion scheduled for \d{4}-\d\d-\d\d /);
+    await expect.poll(() => pageStatus(page)).toMatch(/^Deletion scheduled for \d{4}-\d\d-\d\d /);
     const deleted = await sdk.send(new DescribeSecretCommand({ SecretId: NAME }));
     expect(deleted.DeletedDate).toBeInstanceOf(Date);
     await section(page, "Settings").getByRole("button", { name: "Restore secret" }).click();
-    await expect.poll(() => statusText(page.locator("main"))).toBe("Secret restored.");
+    await expect.poll(() => pageStatus(page)).toBe("Secret restored.");
     expect((await sdk.send(new DescribeSecretCommand({ SecretId: NAME }))).DeletedDate).toBeUndefined();
   });
 
@@ -277,7 +277,7 @@ describe("rotation, replication and the audit trail", () => {
       (error: Error) => `${error.name}: ${error.message}`,
     );
     if (answer === undefined) {
-      await expect.poll(() => statusText(page.locator("main"))).toMatch(/^Rotation started: version /);
+      await expect.poll(() => pageStatus(page)).toMatch(/^Rotation started: version /);
     } else {
       await expect.poll(() => statusText(rotation)).toBe(answer);
     }
@@ -290,7 +290,7 @@ describe("rotation, replication and the audit trail", () => {
     await replication.getByLabel("Region", { exact: true }).fill("eu-west-1");
     await replication.getByRole("button", { name: "Replicate" }).click();
     // The outcome shows in the section (an error) or, after the page reloads, at its top (success).
-    const outcome = async () => (await statusText(section(page, "Replication"))) || ((await page.locator("main > .status").textContent()) ?? "");
+    const outcome = async () => (await statusText(section(page, "Replication"))) || (await pageStatus(page));
     await expect.poll(outcome).not.toBe("");
     const shown = await outcome();
     if (shown === "Replication to eu-west-1 started.") {
@@ -315,7 +315,7 @@ describe("rotation, replication and the audit trail", () => {
     if (answer === undefined) {
       await page.getByRole("cell", { name: "CreateSecret", exact: true }).first().waitFor();
     } else {
-      await expect.poll(() => statusText(page.locator("main"))).toBe(answer);
+      await expect.poll(() => pageStatus(page)).toBe(answer);
     }
   });
 });
@@ -339,7 +339,7 @@ describe("a key limited to secrets tagged team=blue", () => {
 
     const red = await sdk.send(new DescribeSecretCommand({ SecretId: "prod/payments/api-key" }));
     await page.evaluate(`location.hash = ${JSON.stringify(`#/secret/${encodeURIComponent(red.ARN!)}`)}`);
-    await expect.poll(() => statusText(page.locator("main"))).toMatch(/^AccessDeniedException: /);
+    await expect.poll(() => pageStatus(page)).toMatch(/^AccessDeniedException: /);
     expect(await page.locator("section").count()).toBe(0);
 
     await navigate(page, "Create secret");

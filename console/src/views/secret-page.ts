@@ -49,12 +49,17 @@ export function secretView(root: HTMLElement, secretId: string): () => void {
         ),
       ),
       h("section", { class: "card", "aria-label": "Overview" }, overview(secret)),
-      value.element,
-      h("div", { class: "columns" }, versionsSection(context), tagsSection(context)),
-      rotationSection(context),
-      replicationSection(context),
-      policySection(context),
-      manageSection(context),
+      // A secret scheduled for deletion refuses most operations until it is restored: only restore is offered.
+      ...(secret.DeletedDate
+        ? [manageSection(context)]
+        : [
+            value.element,
+            h("div", { class: "columns" }, versionsSection(context), tagsSection(context)),
+            rotationSection(context),
+            replicationSection(context),
+            policySection(context),
+            manageSection(context),
+          ]),
     );
     if (message) status.ok(message);
   };
