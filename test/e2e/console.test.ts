@@ -223,6 +223,7 @@ describe("an administrator in the console", () => {
     await tags.getByLabel("Tag key").fill("owner");
     await tags.getByLabel("Tag value").fill("payments-team");
     await tags.getByRole("button", { name: "Add tag" }).click();
+    await expect.poll(() => pageStatus(page)).toBe("Tagged owner.");
     await tags.getByRole("cell", { name: "payments-team" }).waitFor();
 
     const policy = section(page, "Resource policy");

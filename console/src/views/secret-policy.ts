@@ -13,7 +13,8 @@ import type { SectionContext } from "./secret-page";
 
 export function policySection({ secret, reload }: SectionContext): HTMLElement {
   const status = statusLine();
-  const editor = h("textarea", { name: "resourcePolicy", rows: 10, class: "code", spellcheck: "false", autocomplete: "off" });
+  // Read-only until the stored policy has loaded, so nothing typed meanwhile is overwritten.
+  const editor = h("textarea", { name: "resourcePolicy", rows: 10, class: "code", spellcheck: "false", autocomplete: "off", readonly: true });
   const findings = h("div", { class: "findings", "aria-live": "polite" });
   const blockPublic = h("input", { type: "checkbox", name: "blockPublicPolicy", checked: true });
 
@@ -39,6 +40,8 @@ export function policySection({ secret, reload }: SectionContext): HTMLElement {
     editor.value = answer.ResourcePolicy ? pretty(answer.ResourcePolicy) : "";
     editor.placeholder = answer.ResourcePolicy ? "" : "No resource policy. Write one here to attach it.";
     remove.hidden = !answer.ResourcePolicy;
+  }).then(() => {
+    editor.readOnly = false;
   });
 
   return section(
