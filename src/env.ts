@@ -11,6 +11,8 @@ export interface Env {
   ACCESS_KEYS?: string;
   /** JSON map from rotation function ARN (or partner Type) to target (docs/rotation.md). A Worker secret; `.dev.vars` locally. */
   ROTATION_FUNCTIONS?: string;
+  /** Workers Analytics Engine dataset for counters (optional; README "Metrics"). */
+  METRICS?: AnalyticsEngineDataset;
   /** "1" turns on the benchmark's no-op routes (bench/load.mjs); unset everywhere else. */
   BENCH_NOOP?: string;
 }
