@@ -2,7 +2,7 @@
 import { type Context, Hono } from "hono";
 import { authenticate } from "./auth/caller";
 import type { AppEnv } from "./env";
-import { dispatch, readBody } from "./protocol/dispatch";
+import { bodyText, dispatch, readBody } from "./protocol/dispatch";
 import { AwsError } from "./protocol/errors";
 import { jsonResponse } from "./protocol/json";
 
@@ -13,8 +13,8 @@ export const app = new Hono<AppEnv>();
 app.post("/", async (c, next) => {
   c.set("requestId", crypto.randomUUID());
   const body = await readBody(c.req.raw);
-  c.set("body", body);
   c.set("caller", await authenticate(c.req.raw, body, c.env, c.get("requestId")));
+  c.set("body", bodyText(body));
   await next();
 });
 
