@@ -1,5 +1,5 @@
 // Result values returned across the Durable Object boundary instead of thrown domain errors.
-import type { DomainError } from "../protocol/errors";
+import type { DomainError } from "./errors";
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: DomainError };
 

@@ -1,6 +1,6 @@
 // Staging-label moves as pure functions from one label map to the next (label → versionId).
 // A label is on at most one version by construction, and moving AWSCURRENT moves AWSPREVIOUS with it.
-import type { DomainError } from "../protocol/errors";
+import type { DomainError } from "./errors";
 import { type Result, fail, ok } from "./result";
 
 export const AWSCURRENT = "AWSCURRENT";

@@ -1,7 +1,12 @@
 // Tag rules from the Secrets Manager docs: at most 50 tags per secret, and the aws: prefix is reserved.
-import type { DomainError } from "../protocol/errors";
+import type { DomainError } from "./errors";
 
 export const MAX_TAGS = 50;
+
+export interface TagPair {
+  Key: string;
+  Value: string;
+}
 
 /** The rule a set of tag keys (existing plus new) breaks, if any. */
 export function tagRuleViolation(keys: Iterable<string>): DomainError | undefined {

@@ -1,7 +1,7 @@
 // One page of the D1 index for ListSecrets and BatchGetSecretValue: keyset pagination (pages never start at an
 // OFFSET) over a bounded window of the index of the requested sort, or, when a filter narrows the search to few
 // secrets, over that filter's candidates.
-import type { TagPair } from "../secret-object/store";
+import type { TagPair } from "../domain/tags";
 import { type Filter, type FilterKey, candidates, exactCandidates, filtersSql, isNegated, literal, prefixEnd } from "./filters";
 import type { IndexRow } from "./secrets-index";
 

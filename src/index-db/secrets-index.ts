@@ -1,28 +1,10 @@
 // Writes to the D1 index. Entries come from each secret's outbox as full snapshots keyed by ARN; a revision
 // guard makes a stale or repeated entry a no-op, so applying an entry twice is harmless. Each snapshot also
 // rewrites the rows derived from it: secret_tags and secret_words (docs/storage-schema.md "D1 index").
-import type { TagPair } from "../secret-object/store";
+import { INDEXED, type IndexRow, toSql } from "../domain/secret-fields";
 import { WORDS_VERSION, type WordField, searchWords } from "./filters";
 
-export interface IndexRow {
-  arn: string;
-  accountId: string;
-  region: string;
-  name: string;
-  description: string | null;
-  kmsKeyId: string | null;
-  type: string | null;
-  createdAt: number;
-  lastChangedAt: number;
-  lastAccessedAt: number | null;
-  deletedAt: number | null;
-  deletionAt: number | null;
-  tags: TagPair[];
-  versionsToStages: Record<string, string[]>;
-  revision: number;
-  /** Ever tagged (ListSecrets then shows `Tags: []`). Absent in entries queued before it existed. */
-  tagsSet?: boolean;
-}
+export type { IndexRow } from "../domain/secret-fields";
 
 /**
  * `force` (the sweeper's repair) replaces the row whatever its revision: the object is the truth, also when the
@@ -52,50 +34,57 @@ export async function applyIndexEntries(db: D1Database, entries: readonly IndexE
   if (statements.length > 0) await db.batch(statements);
 }
 
-function upsert(db: D1Database, r: IndexRow, force: boolean): D1PreparedStatement[] {
-  // The derived rows are rewritten only when the secrets row now holds this entry's revision.
-  const current = "EXISTS (SELECT 1 FROM secrets WHERE arn = ?1 AND revision = ?2)";
+/** The D1 columns a snapshot writes, in one order: the indexed fields (secret-fields.ts), then the derived ones. */
+const COLUMNS = [...INDEXED.map((f) => f.column), "tags_json", "versions_to_stages_json", "words_version"];
+const KEYS = new Set(["arn", "account_id", "region"]);
+
+/** The values of COLUMNS for a snapshot. */
+function columnValues(r: IndexRow): (string | number | null)[] {
   return [
-    db
-      .prepare(
-        `INSERT INTO secrets (arn, revision, account_id, region, name, description, kms_key_id, type, created_at,
-           last_changed_at, last_accessed_at, deleted_at, deletion_at, tags_json, versions_to_stages_json, tags_set,
-           words_version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
-         ON CONFLICT (arn) DO UPDATE SET revision = excluded.revision, name = excluded.name,
-           description = excluded.description, kms_key_id = excluded.kms_key_id, type = excluded.type,
-           created_at = excluded.created_at, last_changed_at = excluded.last_changed_at,
-           last_accessed_at = excluded.last_accessed_at, deleted_at = excluded.deleted_at,
-           deletion_at = excluded.deletion_at, tags_json = excluded.tags_json,
-           versions_to_stages_json = excluded.versions_to_stages_json, tags_set = excluded.tags_set,
-           words_version = excluded.words_version
-         WHERE excluded.revision > secrets.revision OR ?18`,
-      )
-      .bind(
-        r.arn, r.revision, r.accountId, r.region, r.name, r.description, r.kmsKeyId, r.type, r.createdAt,
-        r.lastChangedAt, r.lastAccessedAt, r.deletedAt, r.deletionAt, JSON.stringify(r.tags), JSON.stringify(r.versionsToStages),
-        tagsSet(r) ? 1 : 0, WORDS_VERSION, force ? 1 : 0,
-      ),
-    db.prepare(`DELETE FROM secret_tags WHERE arn = ?1 AND ${current}`).bind(r.arn, r.revision),
+    ...INDEXED.map((f) => toSql(f.type, f.name === "tagsSet" ? tagsSet(r) : (r[f.name] ?? null))),
+    JSON.stringify(r.tags), JSON.stringify(r.versionsToStages), WORDS_VERSION,
+  ];
+}
+
+const UPSERT = `INSERT INTO secrets (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((_, i) => `?${i + 1}`).join(", ")})
+  ON CONFLICT (arn) DO UPDATE SET ${COLUMNS.filter((c) => !KEYS.has(c)).map((c) => `${c} = excluded.${c}`).join(", ")}
+  WHERE excluded.revision > secrets.revision OR ?${COLUMNS.length + 1}`;
+
+/**
+ * Whether this entry rewrites the derived rows (secret_tags, secret_words), judged before the secrets row is written:
+ * when it is forced, or it wins the revision guard and the row does not already hold the same name, description,
+ * tags and word splitting (a PutSecretValue changes none of them, and so leaves its derived rows alone).
+ */
+const REWRITE = `(?6 OR (NOT EXISTS (SELECT 1 FROM secrets WHERE arn = ?1 AND revision >= ?2)
+  AND NOT EXISTS (SELECT 1 FROM secrets WHERE arn = ?1 AND name = ?7 AND description IS ?8 AND tags_json = ?9 AND words_version = ?10)))`;
+
+function upsert(db: D1Database, r: IndexRow, force: boolean): D1PreparedStatement[] {
+  const derived = (payload: string) =>
+    [r.arn, r.revision, r.accountId, r.region, payload, force ? 1 : 0, r.name, r.description, JSON.stringify(r.tags), WORDS_VERSION];
+  return [
+    db.prepare(`DELETE FROM secret_tags WHERE arn = ?1 AND ${REWRITE}`).bind(...derived("")),
     db
       .prepare(
         `INSERT INTO secret_tags (arn, account_id, region, key, value)
          SELECT ?1, ?3, ?4, json_extract(value, '$.Key'), json_extract(value, '$.Value') FROM json_each(?5)
-         WHERE ${current}`,
+         WHERE ${REWRITE}`,
       )
-      .bind(r.arn, r.revision, r.accountId, r.region, JSON.stringify(r.tags)),
-    db.prepare(`DELETE FROM secret_words WHERE arn = ?1 AND ${current}`).bind(r.arn, r.revision),
+      .bind(...derived(JSON.stringify(r.tags))),
+    db.prepare(`DELETE FROM secret_words WHERE arn = ?1 AND ${REWRITE}`).bind(...derived("")),
     db
       .prepare(
         `INSERT OR IGNORE INTO secret_words (arn, account_id, region, field, attr, word)
          SELECT ?1, ?3, ?4, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
-         FROM json_each(?5) WHERE ${current}`,
+         FROM json_each(?5) WHERE ${REWRITE}`,
       )
-      .bind(r.arn, r.revision, r.accountId, r.region, JSON.stringify(wordRows(r))),
+      .bind(...derived(JSON.stringify(wordRows(r)))),
+    // Last: the derived rows above were judged against the row as it was.
+    db.prepare(UPSERT).bind(...columnValues(r), force ? 1 : 0),
   ];
 }
 
-const tagsSet = (r: IndexRow): boolean => r.tagsSet ?? r.tags.length > 0;
+/** Ever tagged; entries queued before the field existed say so by having tags. */
+const tagsSet = (r: IndexRow): boolean => (r.tagsSet as boolean | undefined) ?? r.tags.length > 0;
 
 /** The words of each attribute the `description` and `all` filters search: [field, attribute, word]. */
 export function wordRows(r: Pick<IndexRow, "name" | "description" | "tags">): [WordField, number, string][] {
@@ -122,14 +111,11 @@ function remove(db: D1Database, arn: string): D1PreparedStatement[] {
 }
 
 /**
- * What the sweeper compares between an index row and its object's snapshot: every column the snapshot writes,
- * and the word splitting that wrote the row's words. Equal strings mean the row is up to date.
+ * What the sweeper compares between an index row and its object's snapshot: every column the snapshot writes
+ * (the word splitting that wrote the row's words included). Equal strings mean the row is up to date.
  */
 export function snapshotState(r: IndexRow): string {
-  return JSON.stringify([
-    r.revision, r.accountId, r.region, r.name, r.description, r.kmsKeyId, r.type, r.createdAt, r.lastChangedAt, r.lastAccessedAt, r.deletedAt,
-    r.deletionAt, JSON.stringify(r.tags), JSON.stringify(r.versionsToStages), tagsSet(r) ? 1 : 0, WORDS_VERSION,
-  ]);
+  return JSON.stringify(columnValues(r));
 }
 
 export interface IndexedSecret {
@@ -141,20 +127,10 @@ export interface IndexedSecret {
 /** The next `limit` index rows after `afterArn`, in ARN order, for the sweeper's repair pass. */
 export async function indexedAfter(db: D1Database, afterArn: string, limit: number): Promise<IndexedSecret[]> {
   const { results } = await db
-    .prepare(
-      `SELECT arn, account_id, region, name, revision, description, kms_key_id, type, created_at, last_changed_at,
-         last_accessed_at, deleted_at, deletion_at, tags_json, versions_to_stages_json, tags_set, words_version
-       FROM secrets WHERE arn > ? ORDER BY arn LIMIT ?`,
-    )
+    .prepare(`SELECT ${COLUMNS.join(", ")} FROM secrets WHERE arn > ? ORDER BY arn LIMIT ?`)
     .bind(afterArn, limit)
     .all<Record<string, string | number | null>>();
-  return results.map((r) => ({
-    arn: r.arn as string,
-    state: JSON.stringify([
-      r.revision, r.account_id, r.region, r.name, r.description, r.kms_key_id, r.type, r.created_at, r.last_changed_at, r.last_accessed_at,
-      r.deleted_at, r.deletion_at, r.tags_json, r.versions_to_stages_json, r.tags_set, r.words_version,
-    ]),
-  }));
+  return results.map((r) => ({ arn: r.arn as string, state: JSON.stringify(COLUMNS.map((c) => r[c])) }));
 }
 
 /** Where the repair pass continues ('' = from the start). */

@@ -8,7 +8,7 @@ import { FILTER_KEYS, type Filter } from "../index-db/filters";
 import { type Judged, type ListQuery, type ListedSecret, MAX_SCAN, type Position, type SortBy, StatementTooLong, listPage } from "../index-db/list-query";
 import { AwsError } from "../protocol/errors";
 import { seconds } from "../protocol/json";
-import { accessDenied, decide, judge, mayAllowSomeSecret } from "../secret-object/authorize";
+import { accessDenied, decide, judge, mayAllowSomeSecret } from "../authz/secret";
 import { type Context, defineOperation } from "./operation";
 import { authFor } from "./secrets";
 

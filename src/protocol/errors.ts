@@ -1,33 +1,8 @@
-// Every AWS error code this service answers with, typed once. Rendered on the wire only by app.onError.
+// The wire form of the domain's errors (domain/errors.ts): an Error with the HTTP status AWS answers, rendered
+// only by app.onError.
+import type { DomainError, ErrorCode } from "../domain/errors";
 
-export type ErrorCode =
-  | "AccessDeniedException"
-  | "DecryptionFailure"
-  | "EncryptionFailure"
-  | "IncompleteSignatureException"
-  | "InternalServiceError"
-  | "InvalidNextTokenException"
-  | "InvalidParameterException"
-  | "InvalidRequestException"
-  | "InvalidSignatureException"
-  | "LimitExceededException"
-  | "MalformedPolicyDocumentException"
-  | "MissingAuthenticationTokenException"
-  | "PreconditionNotMetException"
-  | "PublicPolicyException"
-  | "ResourceExistsException"
-  | "ResourceNotFoundException"
-  | "SerializationException"
-  | "UnknownOperationException"
-  | "UnrecognizedClientException"
-  | "ValidationException";
-
-/** A domain error as it crosses the Durable Object RPC boundary (RPC keeps only name and message of real errors). */
-export interface DomainError {
-  code: ErrorCode;
-  message: string;
-}
-
+export { type DomainError, type ErrorCode, MARKED_FOR_DELETION, SECRET_NOT_FOUND, markedForDeletion, notFound } from "../domain/errors";
 
 export class AwsError extends Error {
   readonly status: number;
@@ -45,10 +20,3 @@ export class AwsError extends Error {
     return new AwsError(error.code, error.message);
   }
 }
-
-export const SECRET_NOT_FOUND = "Secrets Manager can't find the specified secret.";
-export const MARKED_FOR_DELETION =
-  "You can't perform this operation on the secret because it was marked for deletion.";
-
-export const notFound = (): DomainError => ({ code: "ResourceNotFoundException", message: SECRET_NOT_FOUND });
-export const markedForDeletion = (): DomainError => ({ code: "InvalidRequestException", message: MARKED_FOR_DELETION });

@@ -1,11 +1,12 @@
-// Whom the object lets act on its secret: the caller is judged (authorize.ts) against the secret's current ARN,
+// Whom the object lets act on its secret: the caller is judged (authz/secret.ts) against the secret's current ARN,
 // tags and resource policy, and only then told whether the secret exists or is scheduled for deletion.
 import { DEFAULT_KEY_NAME } from "../crypto/keys";
 import { type Result, fail, ok } from "../domain/result";
-import { markedForDeletion, notFound } from "../protocol/errors";
-import { type Auth, type Subject, judge, storedPolicy } from "./authorize";
-import { CROSS_ACCOUNT_DEFAULT_KEY, invalidRequest } from "./errors";
-import type { SecretRow, Store, TagPair } from "./store";
+import { markedForDeletion, notFound } from "../domain/errors";
+import { type Auth, type Subject, judge, storedPolicy } from "../authz/secret";
+import { CROSS_ACCOUNT_DEFAULT_KEY, invalidRequest } from "../domain/errors";
+import type { TagPair } from "../domain/tags";
+import type { SecretRow, Store } from "./store";
 import type { Target } from "./types";
 import type { Vault } from "./vault";
 

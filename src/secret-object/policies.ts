@@ -3,7 +3,7 @@
 import { isPublic, PUBLIC_POLICY_MESSAGE, parsePolicy, validateResourcePolicy } from "../authz";
 import { type Result, fail, ok } from "../domain/result";
 import type { Access } from "./access";
-import { type Auth, contextOf, judge } from "./authorize";
+import { type Auth, contextOf, judge } from "../authz/secret";
 import type { Store } from "./store";
 import type { Identity, PolicyValidation, PolicyView, Target } from "./types";
 

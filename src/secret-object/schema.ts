@@ -1,4 +1,5 @@
-// The Durable Object's SQLite schema as ordered, append-only migrations; applied once per object start.
+// The Durable Object's SQLite schema as ordered, append-only migrations. Created by the object's first write, not on
+// start: an object asked about a name that holds no secret keeps no tables (issue 10, item 3).
 
 const migrations: { id: number; sql: string }[] = [
   {
@@ -60,12 +61,28 @@ const migrations: { id: number; sql: string }[] = [
     id: 3,
     sql: "CREATE INDEX versions_by_created ON versions (created_at);",
   },
+  {
+    // The outbox serves several destinations (the D1 index now; replicas and the audit trail next): each entry
+    // names its destination and carries that destination's next try, from which the alarm is derived. Entries
+    // queued before this migration were all for the index and are due at once.
+    id: 4,
+    sql: `
+      ALTER TABLE outbox ADD COLUMN destination TEXT NOT NULL DEFAULT 'index';
+      ALTER TABLE outbox ADD COLUMN next_at INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE outbox ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX outbox_by_destination ON outbox (destination, seq);
+    `,
+  },
 ];
 
-/** Applies the migrations this object has not yet run. Call inside blockConcurrencyWhile. */
-export function migrate(sql: SqlStorage): void {
-  const hasTable = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").toArray().length > 0;
-  const current = hasTable ? ((sql.exec("SELECT MAX(id) AS id FROM schema_version").one().id as number | null) ?? 0) : 0;
+/** Whether the object has a schema (something was ever written to it). */
+export function hasSchema(sql: SqlStorage): boolean {
+  return sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").toArray().length > 0;
+}
+
+/** Applies the migrations this object has not yet run (all of them on its first write). */
+export function ensureSchema(sql: SqlStorage): void {
+  const current = hasSchema(sql) ? ((sql.exec("SELECT MAX(id) AS id FROM schema_version").one().id as number | null) ?? 0) : 0;
   for (const migration of migrations) {
     if (migration.id <= current) continue;
     sql.exec(migration.sql);

@@ -1,21 +1,24 @@
 // The Durable Object that owns one secret: every RPC method is a state transition committed in one SQLite
-// transaction, together with the index entry it queues for D1 (the outbox). Each method first judges the caller
-// (authorize.ts) against the state it is about to act on. Errors come back as Results.
+// transaction, together with the outbox entries it queues (the D1 index's snapshot), and answered once the index
+// holds it (read-your-writes, bounded: outbox.ts). Each method first judges the caller (authz/secret.ts) against the
+// state it is about to act on. Errors come back as Results. Timed work runs from the one alarm (scheduler.ts).
 import { DurableObject } from "cloudflare:workers";
 import { DEFAULT_KEY_NAME } from "../crypto/keys";
 import { type Result, fail, ok } from "../domain/result";
 import { buildArn } from "../domain/secret-id";
-import { dedupeTags, tagRuleViolation } from "../domain/tags";
+import { type TagPair, dedupeTags, tagRuleViolation } from "../domain/tags";
 import { AWSCURRENT, labelsByVersion, updateStage } from "../domain/stages";
 import type { Env } from "../env";
-import type { IndexRow } from "../index-db/secrets-index";
+import type { IndexRow } from "../domain/secret-fields";
+import { indexDestination } from "../outbox/index-destination";
 import { Access } from "./access";
-import { type Auth, judge } from "./authorize";
-import { invalidParameter, invalidRequest } from "./errors";
-import { type IndexRepair, IndexOutbox } from "./index-outbox";
+import { type Auth, judge } from "../authz/secret";
+import { invalidParameter, invalidRequest } from "../domain/errors";
+import { type IndexRepair, IndexSync } from "./index-sync";
+import { Outbox } from "./outbox";
 import { Policies } from "./policies";
-import { migrate } from "./schema";
-import { type SecretRow, Store, type TagPair, type VersionRow } from "./store";
+import { type Duty, Scheduler } from "./scheduler";
+import { type SecretRow, Store, type VersionRow } from "./store";
 import type {
   CreateInput, DeletionResult, Identity, PolicyValidation, PolicyView, SecretValue, SecretView, Target, ValueView, VersionPage, WriteResult,
 } from "./types";
@@ -40,12 +43,14 @@ function sameVersions(a: readonly VersionRow[], b: readonly VersionRow[]): boole
   return a.length === b.length && a.every((v, i) => v.versionId === b[i]!.versionId);
 }
 
-export type { IndexRepair } from "./index-outbox";
+export type { IndexRepair } from "./index-sync";
 
 export class SecretObject extends DurableObject<Env> {
   private readonly store: Store;
   private readonly vault: Vault;
-  private readonly index: IndexOutbox;
+  private readonly outbox: Outbox;
+  private readonly index: IndexSync;
+  private readonly scheduler: Scheduler;
   private readonly versions: Versions;
   private readonly access: Access;
   private readonly policies: Policies;
@@ -55,14 +60,14 @@ export class SecretObject extends DurableObject<Env> {
     this.store = new Store(ctx.storage.sql);
     // Bindings are read at use, not captured, so tests can swap them on a live instance.
     this.vault = new Vault(() => this.env.KMS_KEYS);
-    this.index = new IndexOutbox(this.store, ctx.storage, () => this.env.DB);
+    this.outbox = new Outbox(this.store, [indexDestination(() => this.env.DB)], () => this.scheduler.rearm());
+    this.index = new IndexSync(this.store, this.outbox, ctx.storage, () => this.settle());
+    this.scheduler = new Scheduler(ctx.storage, [this.deletionDuty(), ...this.outbox.duties()]);
     this.versions = new Versions(this.store, this.vault, this.index, ctx.storage);
     this.access = new Access(this.store, this.vault);
     this.policies = new Policies(this.store, this.access, ctx.storage);
-    void ctx.blockConcurrencyWhile(async () => {
-      migrate(ctx.storage.sql);
-      await this.index.recover();
-    });
+    // An object that never held a secret has nothing scheduled and reads no alarm.
+    if (this.store.written) void ctx.blockConcurrencyWhile(() => this.scheduler.start());
   }
 
   async create(auth: Auth, input: CreateInput): Promise<Result<WriteResult>> {
@@ -77,15 +82,16 @@ export class SecretObject extends DurableObject<Env> {
 
     const now = Date.now();
     const sealed = input.value && (await this.vault.seal(arn, kekId.value, input.versionId!, input.value));
-    const created = this.commit(() => {
+    const created = await this.commit(() => {
       if (this.store.secret()) return STALE;
+      this.store.write();
       const tags = dedupeTags(input.tags ?? []);
       const violation = tagRuleViolation(tags.map((t) => t.Key));
       if (violation) return fail(violation);
       this.store.insertSecret({
         accountId: input.accountId, region: input.region, name: input.name, arn,
         description: input.description ?? null, kmsKeyId: recordedKey(kekId.value, input.kmsKeyId), type: input.type ?? null,
-        createdAt: now, lastChangedAt: now, lastAccessedDay: null, deletedAt: null, deletionAt: null,
+        createdAt: now, lastChangedAt: now, lastAccessedAt: null, resourcePolicy: null, deletedAt: null, deletionAt: null,
         tagsSet: tags.length > 0, revision: 1,
       });
       this.store.putTags(tags);
@@ -138,12 +144,14 @@ export class SecretObject extends DurableObject<Env> {
     const kekId = this.vault.resolveKey(s.kmsKeyId ?? undefined);
     if (!kekId.ok) return kekId;
     const sealed = await this.vault.seal(s.arn, kekId.value, versionId, value);
-    const put = this.commit(() => {
+    const put = await this.commit(() => {
       const current = this.access.stillActive(auth, s);
       if (!current.ok) return current;
       if (this.store.version(versionId)) return this.versions.sameHashResult(s, versionId, sealed.hash);
       // An UpdateSecret changed the secret's key while the value was sealed: seal it again under the new key.
       if (current.value.kmsKeyId !== s.kmsKeyId) return STALE;
+      const quota = this.versions.quotaExceeded(Date.now());
+      if (quota) return fail(quota);
       this.versions.add(sealed, Date.now(), versionStages);
       return ok({ arn: s.arn, name: s.name, versionId, versionStages: this.versions.labelsOf(versionId) });
     });
@@ -184,7 +192,7 @@ export class SecretObject extends DurableObject<Env> {
     const resealed = keyChanged ? await this.vault.reseal(s.arn, labelled, kekId.value) : ok([]);
     if (!resealed.ok) return resealed;
 
-    const updated = this.commit(() => {
+    const updated = await this.commit(() => {
       const current = this.access.stillActive(auth, s);
       if (!current.ok) return current;
       let added = sealed;
@@ -198,6 +206,8 @@ export class SecretObject extends DurableObject<Env> {
       if (current.value.kmsKeyId !== s.kmsKeyId) return STALE;
       if (keyChanged && !sameVersions(this.versions.labelled(), labelled)) return STALE;
       const now = Date.now();
+      const quota = added && this.versions.quotaExceeded(now);
+      if (quota) return fail(quota);
       const meta: Partial<SecretRow> = { lastChangedAt: now };
       if (description !== undefined) meta.description = description;
       if (type !== undefined) meta.type = type;
@@ -212,7 +222,7 @@ export class SecretObject extends DurableObject<Env> {
   }
 
   async updateStage(auth: Auth, target: Target, label: string, removeFrom?: string, moveTo?: string): Promise<Result<Identity>> {
-    return this.commit(() => {
+    return await this.commit(() => {
       const secret = this.access.active(auth, target);
       if (!secret.ok) return secret;
       const s = secret.value;
@@ -256,7 +266,7 @@ export class SecretObject extends DurableObject<Env> {
   }
 
   async scheduleDeletion(auth: Auth, target: Target, recoveryWindowInDays: number | undefined, force: boolean): Promise<Result<DeletionResult>> {
-    return this.commit(() => {
+    return await this.commit(() => {
       const secret = this.access.existing(auth, target);
       if (!secret.ok) return secret;
       const s = secret.value;
@@ -266,7 +276,7 @@ export class SecretObject extends DurableObject<Env> {
       const now = Date.now();
       if (force) {
         this.store.purge();
-        this.index.enqueue({ op: "delete", arn: s.arn });
+        this.index.enqueueDelete(s.arn);
         return ok({ arn: s.arn, name: s.name, deletionDate: now });
       }
       const deletionAt = now + (recoveryWindowInDays ?? 30) * DAY;
@@ -277,7 +287,7 @@ export class SecretObject extends DurableObject<Env> {
   }
 
   async restore(auth: Auth, target: Target): Promise<Result<Identity>> {
-    return this.commit(() => {
+    return await this.commit(() => {
       const secret = this.access.existing(auth, target);
       if (!secret.ok) return secret;
       const s = secret.value;
@@ -290,7 +300,7 @@ export class SecretObject extends DurableObject<Env> {
   }
 
   async tag(auth: Auth, target: Target, tags: TagPair[]): Promise<Result<Identity>> {
-    return this.commit(() => {
+    return await this.commit(() => {
       const secret = this.access.active(auth, target);
       if (!secret.ok) return secret;
       const s = secret.value;
@@ -307,7 +317,7 @@ export class SecretObject extends DurableObject<Env> {
   }
 
   async untag(auth: Auth, target: Target, keys: string[]): Promise<Result<Identity>> {
-    return this.commit(() => {
+    return await this.commit(() => {
       const secret = this.access.active(auth, target);
       if (!secret.ok) return secret;
       const s = secret.value;
@@ -340,48 +350,69 @@ export class SecretObject extends DurableObject<Env> {
 
   // ---- index and alarm ----
 
-  /** This object's index row as it would write it now (null without a secret), and its queued index updates. */
-  async indexSnapshot(): Promise<{ row: IndexRow | null; pending: number }> {
+  /** This object's index row as it would write it now (null without a secret), its queued index updates, and how many
+   *  answers were given before their index update landed. */
+  async indexSnapshot(): Promise<{ row: IndexRow | null; pending: number; lagged: number }> {
     const s = this.store.secret();
-    return { row: s ? this.index.snapshot(s) : null, pending: this.index.pending() };
+    return { row: s ? this.index.snapshot(s) : null, pending: this.index.pending(), lagged: this.outbox.lagged };
   }
 
-  /** The cron sweeper's check of one index row against this object (IndexOutbox.repair). */
+  /** The cron sweeper's check of one index row against this object (IndexSync.repair). */
   async repairIndex(indexed: { arn: string; state: string }): Promise<IndexRepair> {
     return this.index.repair(indexed);
   }
 
-  /** Runs whatever is due: purge at the deletion deadline, then index updates still pending. */
+  /** Runs every duty that is due (scheduler.ts). */
   override async alarm(): Promise<void> {
-    this.index.alarmFired();
-    await this.runDue();
+    // Delivered entries go first, so the alarm is re-armed for what is still owed (an early alarm's chore).
+    if (this.store.written) this.outbox.compact();
+    await this.scheduler.runDue(true);
   }
 
   /** The cron sweeper's poke, for an alarm that was missed. Idempotent. */
   async sweep(): Promise<void> {
-    await this.runDue();
+    await this.scheduler.runDue(false);
   }
 
-  private async runDue(): Promise<void> {
-    const s = this.store.secret();
-    if (s?.deletionAt != null && s.deletionAt <= Date.now()) {
-      this.ctx.storage.transactionSync(() => {
-        this.store.purge();
-        this.index.enqueue({ op: "delete", arn: s.arn });
-      });
-    }
-    await this.index.flush();
+  /** Purges the secret at its deletion deadline; the index learns of it through the outbox. */
+  private deletionDuty(): Duty {
+    return {
+      name: "deletion",
+      dueAt: () => this.store.secret()?.deletionAt ?? undefined,
+      run: async () => {
+        const s = this.store.secret();
+        if (s?.deletionAt == null || s.deletionAt > Date.now()) return;
+        this.ctx.storage.transactionSync(() => {
+          this.outbox.compact();
+          this.store.purge();
+          this.index.enqueueDelete(s.arn);
+        });
+        await this.settle();
+        this.outbox.compact();
+      },
+    };
   }
 
   /**
-   * Runs a mutation in one transaction; on success, pushes the queued index update and re-arms the alarm. A mutation
-   * returns STALE, having written nothing, when the state it was prepared against changed during its awaits.
+   * Runs a mutation in one transaction; on success, re-arms the alarm and answers once the index holds the change
+   * (bounded). A mutation returns STALE, having written nothing, when the state it was prepared against changed
+   * during its awaits.
    */
-  private commit<T>(mutation: () => Result<T>): Result<T>;
-  private commit<T>(mutation: () => Result<T> | typeof STALE): Result<T> | typeof STALE;
-  private commit<T>(mutation: () => Result<T> | typeof STALE): Result<T> | typeof STALE {
-    const result = this.ctx.storage.transactionSync(mutation);
-    if (result !== STALE && result.ok) this.index.afterCommit();
+  private async commit<T>(mutation: () => Result<T>): Promise<Result<T>>;
+  private async commit<T>(mutation: () => Result<T> | typeof STALE): Promise<Result<T> | typeof STALE>;
+  private async commit<T>(mutation: () => Result<T> | typeof STALE): Promise<Result<T> | typeof STALE> {
+    const result = this.ctx.storage.transactionSync(() => {
+      const r = mutation();
+      // Delivered outbox entries are deleted by the next commit that writes anyway: no storage write of their own.
+      if (r !== STALE && r.ok && this.store.written) this.outbox.compact();
+      return r;
+    });
+    if (result !== STALE && result.ok) await this.settle();
     return result;
+  }
+
+  private async settle(): Promise<void> {
+    this.scheduler.rearm();
+    await this.outbox.settle();
   }
 }

@@ -1,26 +1,15 @@
-// Typed SQL over the Durable Object's tables: the only place that knows column names.
+// Typed SQL over the Durable Object's tables: the only place that knows column names (those of the secret row come
+// from domain/secret-fields.ts). The schema is created by the first write (write()), so a name that never held a
+// secret leaves no tables behind, however often it is asked about.
 import type { Envelope } from "../crypto/envelope";
+import { type SecretFields, secretColumns, secretFromColumns } from "../domain/secret-fields";
+import type { TagPair } from "../domain/tags";
+import { ensureSchema, hasSchema } from "./schema";
 
 export type ValueKind = "string" | "binary";
 
-export interface SecretRow {
-  accountId: string;
-  region: string;
-  name: string;
-  arn: string;
-  description: string | null;
-  kmsKeyId: string | null;
-  type: string | null;
-  createdAt: number;
-  lastChangedAt: number;
-  lastAccessedDay: number | null;
-  deletedAt: number | null;
-  deletionAt: number | null;
-  tagsSet: boolean;
-  revision: number;
-  /** The resource policy as sent to PutResourcePolicy; null = none. Not part of the index. */
-  resourcePolicy: string | null;
-}
+/** The secret's row: its fields are described once, in domain/secret-fields.ts. */
+export type SecretRow = SecretFields;
 
 export interface VersionRow {
   versionId: string;
@@ -36,46 +25,65 @@ export interface VersionRow {
 /** A version's metadata, without its envelope: what ListSecretVersionIds reports. */
 export type VersionMeta = Pick<VersionRow, "versionId" | "seq" | "createdAt" | "lastAccessedDay" | "kmsKeyId">;
 
-export interface TagPair {
-  Key: string;
-  Value: string;
-}
-
 type Row = Record<string, SqlStorageValue>;
 
+/** One outbox entry: its payload for one destination, with that destination's delivery attempts. */
+export interface OutboxRow {
+  seq: number;
+  destination: string;
+  entry: unknown;
+  attempts: number;
+  /** When the alarm next tries it (epoch ms). */
+  nextAt: number;
+  createdAt: number;
+}
+
 export class Store {
-  constructor(private readonly sql: SqlStorage) {}
+  private schema: boolean;
+
+  constructor(private readonly sql: SqlStorage) {
+    this.schema = hasSchema(sql);
+    // An object written by an earlier release: bring its schema up to date before anything reads it.
+    if (this.schema) ensureSchema(sql);
+  }
+
+  /** Whether anything was ever written (the schema exists). */
+  get written(): boolean {
+    return this.schema;
+  }
+
+  /** Creates the schema if this is the object's first write. Call inside the write's transaction. */
+  write(): void {
+    if (this.schema) return;
+    ensureSchema(this.sql);
+    this.schema = true;
+  }
 
   secret(): SecretRow | undefined {
+    if (!this.schema) return undefined;
     const row = this.sql.exec("SELECT * FROM secret WHERE id = 1").toArray()[0];
-    return row && toSecret(row);
+    return row && secretFromColumns(row);
   }
 
-  insertSecret(s: Omit<SecretRow, "resourcePolicy">): void {
-    this.sql.exec(
-      `INSERT INTO secret (id, account_id, region, name, arn, description, kms_key_id, type, created_at, last_changed_at,
-        last_accessed_day, deleted_at, deletion_at, tags_set, revision) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      s.accountId, s.region, s.name, s.arn, s.description, s.kmsKeyId, s.type, s.createdAt, s.lastChangedAt,
-      s.lastAccessedDay, s.deletedAt, s.deletionAt, s.tagsSet ? 1 : 0, s.revision,
-    );
+  insertSecret(s: SecretRow): void {
+    const { columns, values } = secretColumns(s);
+    this.sql.exec(`INSERT INTO secret (id, ${columns.join(", ")}) VALUES (1${", ?".repeat(columns.length)})`, ...values);
   }
 
-  /** Updates the given columns of the secret row and bumps its revision (the index's staleness guard). */
+  /** Updates the given fields of the secret row and bumps its revision (the index's staleness guard). */
   updateSecret(changes: Partial<Omit<SecretRow, "revision" | "resourcePolicy">>): void {
-    const columns: Record<keyof Omit<SecretRow, "revision" | "resourcePolicy">, string> = {
-      accountId: "account_id", region: "region", name: "name", arn: "arn", description: "description",
-      kmsKeyId: "kms_key_id", type: "type", createdAt: "created_at", lastChangedAt: "last_changed_at",
-      lastAccessedDay: "last_accessed_day", deletedAt: "deleted_at", deletionAt: "deletion_at", tagsSet: "tags_set",
-    };
-    const entries = Object.entries(changes) as [keyof typeof columns, unknown][];
-    const sets = entries.map(([key]) => `${columns[key]} = ?`);
-    const values = entries.map(([, value]) => (typeof value === "boolean" ? (value ? 1 : 0) : (value as SqlStorageValue)));
-    this.sql.exec(`UPDATE secret SET ${[...sets, "revision = revision + 1"].join(", ")} WHERE id = 1`, ...values);
+    const { columns, values } = secretColumns(changes);
+    this.sql.exec(`UPDATE secret SET ${[...columns.map((c) => `${c} = ?`), "revision = revision + 1"].join(", ")} WHERE id = 1`, ...values);
   }
 
   /** Sets or clears the resource policy. The index holds no policy, so the revision stays. */
   setResourcePolicy(text: string | null): void {
     this.sql.exec("UPDATE secret SET resource_policy = ? WHERE id = 1", text);
+  }
+
+  /** Versions created at or after `since`: the quota on young versions (Versions.add). */
+  versionsSince(since: number): number {
+    return this.sql.exec("SELECT count(*) AS n FROM versions WHERE created_at >= ?", since).one().n as number;
   }
 
   /**
@@ -173,53 +181,51 @@ export class Store {
     for (const key of keys) this.sql.exec("DELETE FROM tags WHERE key = ?", key);
   }
 
-  enqueue(entry: unknown): void {
-    this.sql.exec("INSERT INTO outbox (entry) VALUES (?)", JSON.stringify(entry));
+  /** Queues an entry; returns its seq. */
+  enqueue(destination: string, entry: unknown, now: number, nextAt: number): number {
+    return this.sql.exec(
+      "INSERT INTO outbox (destination, entry, created_at, next_at) VALUES (?, ?, ?, ?) RETURNING seq",
+      destination, JSON.stringify(entry), now, nextAt,
+    ).one().seq as number;
   }
 
-  outbox(): { seq: number; entry: unknown; attempts: number }[] {
+  /** A destination's entries after `afterSeq`, oldest first. */
+  outbox(destination: string, afterSeq = 0): OutboxRow[] {
+    if (!this.schema) return [];
     return this.sql
-      .exec("SELECT seq, entry, attempts FROM outbox ORDER BY seq")
+      .exec("SELECT * FROM outbox WHERE destination = ? AND seq > ? ORDER BY seq", destination, afterSeq)
       .toArray()
-      .map((r) => ({ seq: r.seq as number, entry: JSON.parse(r.entry as string), attempts: r.attempts as number }));
+      .map((r) => ({
+        seq: r.seq as number, destination: r.destination as string, entry: JSON.parse(r.entry as string),
+        attempts: r.attempts as number, nextAt: r.next_at as number, createdAt: r.created_at as number,
+      }));
   }
 
-  outboxSize(): number {
-    return this.sql.exec("SELECT count(*) AS n FROM outbox").one().n as number;
+  /** A destination's entries after `afterSeq`: how many, their earliest next try and their oldest creation time. */
+  outboxHead(destination: string, afterSeq: number, upToSeq = Number.MAX_SAFE_INTEGER): { count: number; nextAt: number; createdAt: number } | undefined {
+    if (!this.schema) return undefined;
+    const r = this.sql
+      .exec(
+        "SELECT count(*) AS n, MIN(next_at) AS next_at, MIN(created_at) AS created_at FROM outbox WHERE destination = ? AND seq > ? AND seq <= ?",
+        destination, afterSeq, upToSeq,
+      )
+      .one();
+    return (r.n as number) > 0 ? { count: r.n as number, nextAt: r.next_at as number, createdAt: r.created_at as number } : undefined;
   }
 
-  dequeueThrough(seq: number): void {
-    this.sql.exec("DELETE FROM outbox WHERE seq <= ?", seq);
+  dequeueThrough(destination: string, seq: number): void {
+    this.sql.exec("DELETE FROM outbox WHERE destination = ? AND seq <= ?", destination, seq);
   }
 
-  recordAttempt(): void {
-    this.sql.exec("UPDATE outbox SET attempts = attempts + 1");
+  /** A failed delivery: every entry of the destination waits for `nextAt`. */
+  recordAttempt(destination: string, nextAt: number): void {
+    this.sql.exec("UPDATE outbox SET attempts = attempts + 1, next_at = ? WHERE destination = ?", nextAt, destination);
   }
 
   /** Removes the secret and everything it owns; the outbox stays so the index still learns of it. */
   purge(): void {
     this.sql.exec("DELETE FROM stages; DELETE FROM versions; DELETE FROM tags; DELETE FROM secret;");
   }
-}
-
-function toSecret(r: Row): SecretRow {
-  return {
-    accountId: r.account_id as string,
-    region: r.region as string,
-    name: r.name as string,
-    arn: r.arn as string,
-    description: r.description as string | null,
-    kmsKeyId: r.kms_key_id as string | null,
-    type: r.type as string | null,
-    createdAt: r.created_at as number,
-    lastChangedAt: r.last_changed_at as number,
-    lastAccessedDay: r.last_accessed_day as number | null,
-    deletedAt: r.deleted_at as number | null,
-    deletionAt: r.deletion_at as number | null,
-    tagsSet: r.tags_set === 1,
-    revision: r.revision as number,
-    resourcePolicy: (r.resource_policy as string | null) ?? null,
-  };
 }
 
 function toVersion(r: Row): VersionRow {

@@ -1,5 +1,6 @@
 // The inputs and outputs of SecretObject's RPC methods (camelCase domain shapes; operations map them to AWS).
-import type { TagPair, ValueKind } from "./store";
+import type { TagPair } from "../domain/tags";
+import type { ValueKind } from "./store";
 
 export interface SecretValue {
   kind: ValueKind;
@@ -10,7 +11,7 @@ export interface SecretValue {
 export interface Target {
   /** The ARN suffix, when the caller gave a full ARN: only that incarnation matches. */
   suffix?: string;
-  /** The ARN judged when no secret matches: the full ARN given, or the name with `-??????` (authorize.ts absentArn). */
+  /** The ARN judged when no secret matches: the full ARN given, or the name with `-??????` (authz/secret.ts absentArn). */
   arn: string;
 }
 

@@ -3,7 +3,7 @@
 import { DecryptionError, DekCache, type Envelope, matchesHash, open, seal, valueHash } from "../crypto/envelope";
 import { type KeyRing, keyRing } from "../crypto/keys";
 import { type Result, fail, ok } from "../domain/result";
-import { decryptionFailure, encryptionFailure } from "./errors";
+import { decryptionFailure, encryptionFailure } from "../domain/errors";
 import type { VersionRow } from "./store";
 import type { SecretValue } from "./types";
 

@@ -2,20 +2,22 @@
 // repeats, pruning of deprecated versions, and LastAccessedDate. Called by SecretObject inside its transactions.
 import { type Result, fail, ok } from "../domain/result";
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, attachNewVersion, labelsByVersion } from "../domain/stages";
-import { exists, invalidRequest, tokenInUse } from "./errors";
-import type { IndexOutbox } from "./index-outbox";
+import { type DomainError, exists, invalidRequest, tokenInUse } from "../domain/errors";
+import type { IndexSync } from "./index-sync";
 import type { SecretRow, Store, VersionRow } from "./store";
 import type { CreateInput, SecretValue, WriteResult } from "./types";
 import type { Sealed, Vault } from "./vault";
 
 const DAY = 86_400_000;
 const KEEP_VERSIONS = 100;
+/** AWS's quota: 100 versions per secret; versions younger than a day are never pruned, so they are what it bounds. */
+export const MAX_YOUNG_VERSIONS = 100;
 
 export class Versions {
   constructor(
     private readonly store: Store,
     private readonly vault: Vault,
-    private readonly index: IndexOutbox,
+    private readonly index: IndexSync,
     private readonly storage: DurableObjectStorage,
   ) {}
 
@@ -63,6 +65,15 @@ export class Versions {
     this.index.enqueueSnapshot();
   }
 
+  /** LimitExceededException when the secret already holds MAX_YOUNG_VERSIONS versions younger than a day. */
+  quotaExceeded(now: number): DomainError | undefined {
+    if (this.store.versionsSince(now - DAY) < MAX_YOUNG_VERSIONS) return undefined;
+    return {
+      code: "LimitExceededException",
+      message: `You can't create more than ${MAX_YOUNG_VERSIONS} versions of a secret within 24 hours: versions younger than 24 hours are never removed.`,
+    };
+  }
+
   /** UpdateSecret with a new KMS key re-encrypts the versions labelled AWSCURRENT, AWSPENDING and AWSPREVIOUS. */
   labelled(): VersionRow[] {
     const stages = this.store.stages();
@@ -82,14 +93,14 @@ export class Versions {
   /** LastAccessedDate has day resolution, so at most one write per version per day. */
   recordAccess(s: SecretRow, versionId: string, versionDay: number | null): void {
     const today = Math.floor(Date.now() / DAY) * DAY;
-    if (s.lastAccessedDay === today && versionDay === today) return;
+    if (s.lastAccessedAt === today && versionDay === today) return;
     this.storage.transactionSync(() => {
       this.store.touchVersion(versionId, today);
-      if (s.lastAccessedDay !== today) {
-        this.store.updateSecret({ lastAccessedDay: today });
+      if (s.lastAccessedAt !== today) {
+        this.store.updateSecret({ lastAccessedAt: today });
         this.index.enqueueSnapshot();
       }
     });
-    if (s.lastAccessedDay !== today) this.index.afterCommit();
+    if (s.lastAccessedAt !== today) void this.index.afterCommit();
   }
 }

@@ -1,9 +1,9 @@
-// Pure projections of the object's rows into RPC views and index rows.
+// Pure projections of the object's rows into RPC views (the index row is derived in domain/secret-fields.ts).
 import { labelsByVersion } from "../domain/stages";
-import type { IndexRow } from "../index-db/secrets-index";
 import { DEFAULT_KEY_NAME } from "../crypto/keys";
 import type { SecretView, VersionView } from "./types";
-import type { SecretRow, TagPair, VersionMeta } from "./store";
+import type { TagPair } from "../domain/tags";
+import type { SecretRow, VersionMeta } from "./store";
 
 const opt = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 
@@ -17,7 +17,7 @@ export function secretView(s: SecretRow, stages: ReadonlyMap<string, string>, ta
     type: opt(s.type),
     createdAt: s.createdAt,
     lastChangedAt: s.lastChangedAt,
-    lastAccessedAt: opt(s.lastAccessedDay),
+    lastAccessedAt: opt(s.lastAccessedAt),
     deletedAt: opt(s.deletedAt),
     // AWS omits Tags until a secret is first tagged, then keeps "Tags": [] even after all are removed.
     tags: s.tagsSet || tags.length > 0 ? tags : undefined,
@@ -33,26 +33,5 @@ export function versionView(v: VersionMeta, labels: string[] | undefined): Versi
     lastAccessedAt: opt(v.lastAccessedDay),
     // AWS reports the default key as "DefaultEncryptionKey" rather than its alias.
     kmsKeyIds: [v.kmsKeyId === DEFAULT_KEY_NAME ? "DefaultEncryptionKey" : v.kmsKeyId],
-  };
-}
-
-export function indexRow(s: SecretRow, stages: ReadonlyMap<string, string>, tags: TagPair[]): IndexRow {
-  return {
-    arn: s.arn,
-    accountId: s.accountId,
-    region: s.region,
-    name: s.name,
-    description: s.description,
-    kmsKeyId: s.kmsKeyId,
-    type: s.type,
-    createdAt: s.createdAt,
-    lastChangedAt: s.lastChangedAt,
-    lastAccessedAt: s.lastAccessedDay,
-    deletedAt: s.deletedAt,
-    deletionAt: s.deletionAt,
-    tags,
-    versionsToStages: Object.fromEntries(labelsByVersion(stages)),
-    tagsSet: s.tagsSet,
-    revision: s.revision,
   };
 }

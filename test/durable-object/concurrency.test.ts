@@ -2,7 +2,7 @@
 // version is AWSCURRENT (the last committed) and AWSPREVIOUS is the one committed just before it.
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Auth } from "../../src/secret-object/authorize";
+import type { Auth } from "../../src/authz/secret";
 import type { SecretObject } from "../../src/secret-object/secret-object";
 import type { CreateInput, Target } from "../../src/secret-object/types";
 import { createSecret, secretStub, storedVersionIds, uniqueName } from "../support/fixtures";

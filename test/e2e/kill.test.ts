@@ -155,6 +155,25 @@ describe("after SIGKILL in the middle of a write burst and a restart on the same
     expect(expected.filter((name) => !listed.includes(name)), "acknowledged secrets ListSecrets does not list after 30 s").toEqual([]);
   });
 
+  it("the index converges with the objects: each secret's listed labels are those DescribeSecret reports", async () => {
+    const names = [...new Set([...seeded, ...acked.map((w) => w.name), ...cutOff.map((w) => w.name)])].sort();
+    let differing: string[] = [];
+    for (let attempt = 0; attempt < 60; attempt++) {
+      const listed = await listEntries(base);
+      differing = [];
+      for (const name of names) {
+        const described = await rawCall(server.endpoint, "DescribeSecret", { SecretId: name });
+        const truth = described.status === 200 ? sortedStages((described.json as { VersionIdsToStages?: Record<string, string[]> }).VersionIdsToStages) : undefined;
+        const entry = listed.get(name);
+        const shown = entry ? sortedStages(entry.SecretVersionsToStages) : undefined;
+        if (JSON.stringify(truth) !== JSON.stringify(shown)) differing.push(`${name}: object ${JSON.stringify(truth)} index ${JSON.stringify(shown)}`);
+      }
+      if (differing.length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(differing, "index rows that never caught up with their objects within 30 s").toEqual([]);
+  });
+
   it("the restarted server takes new writes to the same secrets", async () => {
     const versionId = crypto.randomUUID();
     const put = await rawCall(server.endpoint, "PutSecretValue", { SecretId: seeded[0], SecretString: "after", ClientRequestToken: versionId });
@@ -163,6 +182,23 @@ describe("after SIGKILL in the middle of a write burst and a restart on the same
     expect(got.json).toMatchObject({ VersionId: versionId, SecretString: "after" });
   });
 });
+
+const sortedStages = (m: Record<string, string[]> | undefined) =>
+  Object.fromEntries(Object.entries(m ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([v, labels]) => [v, [...labels].sort()]));
+
+/** Every listed secret under `prefix`, by name. */
+async function listEntries(prefix: string): Promise<Map<string, { SecretVersionsToStages?: Record<string, string[]> }>> {
+  const entries = new Map<string, { SecretVersionsToStages?: Record<string, string[]> }>();
+  let nextToken: string | undefined;
+  for (let page = 0; page < 20; page++) {
+    const listed = await rawCall(server.endpoint, "ListSecrets", { Filters: [{ Key: "name", Values: [prefix] }], MaxResults: 100, NextToken: nextToken });
+    const body = listed.json as { SecretList?: { Name: string; SecretVersionsToStages?: Record<string, string[]> }[]; NextToken?: string };
+    for (const s of body.SecretList ?? []) entries.set(s.Name, s);
+    nextToken = body.NextToken;
+    if (!nextToken) break;
+  }
+  return entries;
+}
 
 async function listNames(prefix: string): Promise<string[]> {
   const names: string[] = [];

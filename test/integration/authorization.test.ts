@@ -7,6 +7,7 @@ import { runInDurableObject, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app";
+import type { SecretObject } from "../../src/secret-object/secret-object";
 import { accessKeys } from "../../src/auth/caller";
 import { errorOf, signedRequest, sm, type SmOptions, token } from "../support/sm";
 
@@ -597,7 +598,7 @@ async function settled(region: string, names: string[]): Promise<void> {
     names.map(async (name) => {
       const stub = env.SECRETS.get(env.SECRETS.idFromName(`${ACCOUNT}/${region}/${name}`));
       for (let i = 0; i < 200; i++) {
-        const pending = await runInDurableObject(stub, (_o, state) => state.storage.sql.exec("SELECT count(*) AS n FROM outbox").one().n as number);
+        const pending = await runInDurableObject(stub, async (o) => (await (o as unknown as SecretObject).indexSnapshot()).pending);
         if (pending === 0) return;
         await sleep(10);
       }

@@ -4,6 +4,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { SecretObject } from "../../src/secret-object/secret-object";
 import { type SmOptions, sm, token } from "./sm";
 
 // The account of the default test access key (AKIDTESTLOCAL) and sm()'s default region.
@@ -161,13 +162,13 @@ export async function waitForIndexRow(arn: string, until: (row: SecretsTableRow 
   return row;
 }
 
-/** Waits until the objects of these secrets have drained their outboxes, so their index updates have reached D1. */
+/** Waits until the objects of these secrets have delivered their outboxes, so their index updates have reached D1. */
 export async function waitUntilIndexed(names: string | readonly string[], place: SecretPlace = {}): Promise<void> {
   await Promise.all(
     (typeof names === "string" ? [names] : names).map(async (name) => {
       const stub = secretStub(name, place);
       for (let i = 0; i < 200; i++) {
-        const pending = await runInDurableObject(stub, (_o, state) => state.storage.sql.exec("SELECT count(*) AS n FROM outbox").one().n as number);
+        const pending = await runInDurableObject(stub, async (o) => (await (o as unknown as SecretObject).indexSnapshot()).pending);
         if (pending === 0) return;
         await sleep(10);
       }

@@ -1,0 +1,15 @@
+// Where an object's outbox entries go. Each destination (the D1 index now; replica regions and the audit trail next)
+// has its own entries, attempts and next try in the object's outbox, so a failing destination never holds up
+// another. Adding one is this interface implemented once and listed in SecretObject's destinations.
+
+export interface Destination {
+  /** Stored with each entry; never renamed once entries may be queued under it. */
+  readonly name: string;
+  /**
+   * Whether a mutation's answer waits (up to the bound in secret-object/outbox.ts) until its entries are delivered:
+   * read-your-writes for the index. Others are delivered right after the answer.
+   */
+  readonly readYourWrites: boolean;
+  /** Delivers entries in order, all or none; throws when the destination fails (the outbox retries with backoff). */
+  deliver(entries: readonly unknown[]): Promise<void>;
+}

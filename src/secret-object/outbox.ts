@@ -1,0 +1,137 @@
+// The object's outbox: entries committed with each mutation, one row per destination (outbox/destination.ts), each
+// delivered in order with its own attempts and next try. Deliveries are group commits: a mutation that commits while
+// a delivery to the same destination is in flight rides the next one, so a hot secret costs a destination one
+// write per round trip, not one per request. Delivered entries are deleted by the next commit (or the alarm) rather
+// than by a storage write of their own: re-delivering one after a restart is harmless (the index's revision guard).
+import type { Destination } from "../outbox/destination";
+import type { Duty } from "./scheduler";
+import type { Store } from "./store";
+
+/** How long a mutation's answer waits for its read-your-writes deliveries (the D1 index) before it is answered anyway. */
+export const READ_YOUR_WRITES_WAIT_MS = 2_000;
+/** The alarm's first retry of an entry not delivered inline, and the backoff after failures (doubling, capped). */
+export const RETRY_MS = 5_000;
+const MAX_RETRY_MS = 300_000;
+
+export class Outbox {
+  /** Per destination: the last seq known delivered but not yet deleted. */
+  private readonly delivered = new Map<string, number>();
+  /** Per destination: the highest seq queued and the highest delivered by this instance (never cleared). */
+  private readonly queued = new Map<string, number>();
+  private readonly reached = new Map<string, number>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly riding = new Map<string, Promise<void>>();
+  private readonly destinations: ReadonlyMap<string, Destination>;
+  /** Mutations answered before their read-your-writes deliveries completed (D1 failing or slow). */
+  lagged = 0;
+
+  constructor(
+    private readonly store: Store,
+    destinations: readonly Destination[],
+    /** Called after a delivery failure moved a next try (the scheduler re-arms). */
+    private readonly rescheduled: () => void,
+  ) {
+    this.destinations = new Map(destinations.map((d) => [d.name, d]));
+  }
+
+  /** Queues an entry for a destination. Call inside the mutation's transaction. */
+  enqueue(destination: string, entry: unknown): void {
+    const now = Date.now();
+    this.queued.set(destination, this.store.enqueue(destination, entry, now, now + RETRY_MS));
+  }
+
+  /** Deletes entries already delivered. Call inside a transaction (it rides that commit). */
+  compact(): void {
+    for (const [name, seq] of this.delivered) this.store.dequeueThrough(name, seq);
+    this.delivered.clear();
+  }
+
+  /** Entries not yet delivered, per destination. */
+  pending(name: string): number {
+    return this.store.outboxHead(name, this.delivered.get(name) ?? 0)?.count ?? 0;
+  }
+
+  /** One duty per destination: due at its entries' earliest next try; delivers them. */
+  duties(): Duty[] {
+    return [...this.destinations.keys()].map((name) => ({
+      name: `outbox:${name}`,
+      dueAt: () => this.store.outboxHead(name, 0)?.nextAt,
+      run: async () => {
+        await this.deliver(name);
+        this.compact();
+      },
+    }));
+  }
+
+  /**
+   * After a commit: delivers to every destination, waiting (at most READ_YOUR_WRITES_WAIT_MS) for those that promise
+   * read-your-writes. A write answered before its index entry landed is logged and counted; the alarm retries it.
+   */
+  async settle(): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const d of this.destinations.values()) {
+      const upTo = this.queued.get(d.name) ?? 0;
+      const delivery = this.deliver(d.name);
+      if (d.readYourWrites) waits.push(this.within(d.name, delivery, upTo));
+    }
+    await Promise.all(waits);
+  }
+
+  /** Delivers what is queued for a destination; a call while a delivery is in flight rides the next one. */
+  deliver(name: string): Promise<void> {
+    const running = this.running.get(name);
+    if (!running) {
+      const started = this.drain(name).finally(() => this.running.delete(name));
+      this.running.set(name, started);
+      return started;
+    }
+    let next = this.riding.get(name);
+    if (!next) {
+      next = running.then(() => {
+        this.riding.delete(name);
+        return this.deliver(name);
+      });
+      this.riding.set(name, next);
+    }
+    return next;
+  }
+
+  /** Delivers entries that need no storing (nothing to retry from here: the caller repeats on failure). */
+  sendDirect(name: string, entries: readonly unknown[]): Promise<void> {
+    return this.destinations.get(name)!.deliver(entries);
+  }
+
+  /** Waits (bounded) for the delivery of this destination's entries up to `upTo`; logs and counts a lag. */
+  private async within(name: string, delivery: Promise<void>, upTo: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, READ_YOUR_WRITES_WAIT_MS)));
+    await Promise.race([delivery, timeout]);
+    clearTimeout(timer);
+    if ((this.reached.get(name) ?? 0) >= upTo) return;
+    const head = this.store.outboxHead(name, this.delivered.get(name) ?? 0, upTo);
+    if (!head) return;
+    this.lagged++;
+    console.warn(JSON.stringify({ event: "outbox_lag", destination: name, pending: head.count, lagMs: Date.now() - head.createdAt, lagged: this.lagged }));
+  }
+
+  private async drain(name: string): Promise<void> {
+    const destination = this.destinations.get(name)!;
+    const pending = this.store.outbox(name, this.delivered.get(name) ?? 0);
+    const last = pending.at(-1);
+    if (!last) return;
+    try {
+      await destination.deliver(pending.map((p) => p.entry));
+      this.delivered.set(name, Math.max(last.seq, this.delivered.get(name) ?? 0));
+      this.reached.set(name, Math.max(last.seq, this.reached.get(name) ?? 0));
+    } catch (error) {
+      const attempts = pending[0]!.attempts + 1;
+      const now = Date.now();
+      this.store.recordAttempt(name, now + Math.min(RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS));
+      console.warn(JSON.stringify({
+        event: "outbox_delivery_failed", destination: name, pending: pending.length, attempts,
+        lagMs: now - pending[0]!.createdAt, error: String(error),
+      }));
+      this.rescheduled();
+    }
+  }
+}
