@@ -164,6 +164,9 @@ export class SecretObject extends DurableObject<Env> {
       if (same) return same;
       // An UpdateSecret changed the secret's key while the value was sealed: seal it again under the new key.
       if (current.value.kmsKeyId !== s.kmsKeyId) return STALE;
+      // A rotation's placeholder is already counted: filling it adds no version.
+      const quota = !this.store.version(versionId)?.empty && this.versions.quotaExceeded(Date.now());
+      if (quota) return fail(quota);
       this.rotation.valueWritten(current.value, versionId, versionStages);
       this.versions.add(sealed, Date.now(), versionStages);
       return ok({ arn: s.arn, name: s.name, versionId, versionStages: this.versions.labelsOf(versionId) });
@@ -219,6 +222,8 @@ export class SecretObject extends DurableObject<Env> {
       if (current.value.kmsKeyId !== s.kmsKeyId) return STALE;
       if (keyChanged && !sameVersions(this.versions.labelled(), labelled)) return STALE;
       const now = Date.now();
+      const quota = added && this.versions.quotaExceeded(now);
+      if (quota) return fail(quota);
       const meta: Partial<SecretRow> = { lastChangedAt: now };
       if (description !== undefined) meta.description = description;
       if (type !== undefined) meta.type = type;
@@ -373,6 +378,8 @@ export class SecretObject extends DurableObject<Env> {
       if (!now.ok) return now;
       if (this.store.version(request.token)) return fail(tokenInUse(request.token, s.arn));
       if (this.rotation.unfinished()) return ok(null);
+      const quota = this.versions.quotaExceeded(Date.now());
+      if (quota) return fail(quota);
       const sealed = copy;
       this.rotation.begin(now.value, request, kekId.value, sealed && (() => this.versions.add(sealed, Date.now(), [AWSPENDING], false)));
       return ok({ arn: s.arn, name: s.name, versionId: request.token });
