@@ -11,9 +11,19 @@ const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
  * to issue one, so it is derived from the ARN (SHA-256, base32, 17 characters), the same for every call.
  */
 async function uniqueId(prefix: string, arn: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(arn)));
-  return prefix + [...digest.subarray(0, 17)].map((b) => BASE32[b & 31]).join("");
+  const key = `${prefix}${arn}`;
+  let id = uniqueIds.get(key);
+  if (id === undefined) {
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(arn)));
+    id = prefix + [...digest.subarray(0, 17)].map((b) => BASE32[b & 31]).join("");
+    if (uniqueIds.size >= 10_000) uniqueIds.clear();
+    uniqueIds.set(key, id);
+  }
+  return id;
 }
+
+/** Ids already derived in this isolate: principals are few and call often. */
+const uniqueIds = new Map<string, string>();
 
 /** The identity of a verified caller, as CloudTrail writes it. */
 export async function callerIdentity(caller: Pick<Caller, "principalArn" | "accountId" | "accessKeyId" | "roleArn">): Promise<UserIdentity> {

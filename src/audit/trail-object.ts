@@ -1,86 +1,140 @@
-// The audit trail's Durable Object: one of a few shards per (account, region). Appending a record to its SQLite
-// is the durable commit (the RPC answers once the write is durable, so the call it records may be answered);
-// its alarm drains the pending records in batches to D1 (LookupEvents) and, when bound, to R2 log files.
+// The audit trail's Durable Object: one of a few shards per (account, region). Appending a batch of records to its
+// SQLite is the durable commit (the RPC answers once the write is durable, so the calls it records may be
+// answered). Its alarm delivers them: to D1 within about a second (LookupEvents), and, when the AUDIT_LOGS bucket
+// is bound, to an R2 log file once a minute or every LOG_FILE_RECORDS records, after which they are deleted.
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { insertStatements, type TrailEntry } from "./events-db";
 import { writeLogFiles } from "./log-files";
 
-/** How long records gather before a drain: one D1 batch and one log file per shard per second at most. */
-export const DRAIN_DELAY_MS = 1_000;
-/** Records per drained batch (one D1 batch, one log file). */
-export const DRAIN_BATCH = 200;
+/** How long records gather before they are indexed in D1 (LookupEvents indexes at once what it needs). */
+export const INDEX_DELAY_MS = 1_000;
+/** Records per D1 delivery. */
+const INDEX_RECORDS = 500;
+/** How long indexed records wait to be gathered into one log file, and the most one file holds. */
+export const LOG_FILE_INTERVAL_MS = 60_000;
+const LOG_FILE_RECORDS = 1_000;
 const RETRY_MAX_MS = 60_000;
 
-interface PendingRow extends Record<string, SqlStorageValue> {
+interface BatchRow extends Record<string, SqlStorageValue> {
   seq: number;
-  entry: string;
+  entries: string;
+  count: number;
+  created_at: number;
 }
 
 export class AuditTrail extends DurableObject<Env> {
   private readonly sql: SqlStorage;
-  /** Whether an alarm is set; read from storage once per object start. */
-  private armed: boolean | undefined;
-  /** Drains run one after another, so two never deliver overlapping batches. */
-  private draining: Promise<unknown> = Promise.resolve();
+  /** When the alarm is set for (ms), once known; read from storage once per object start. */
+  private alarmAt: number | null | undefined;
+  /** Deliveries run one after another, so two never deliver overlapping batches. */
+  private delivering: Promise<unknown> = Promise.resolve();
   private failures = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, entry TEXT NOT NULL)`);
+    // seq: append order, never reused (AUTOINCREMENT), so it names a log file stably across retries.
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS batches (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      entries TEXT NOT NULL,            -- JSON array of TrailEntry
+      count INTEGER NOT NULL,
+      created_at INTEGER NOT NULL,
+      indexed INTEGER NOT NULL DEFAULT 0
+    )`);
   }
 
-  /** Appends records; durable when this returns. */
-  async append(entries: TrailEntry[]): Promise<void> {
-    for (const entry of entries) this.sql.exec(`INSERT INTO pending (entry) VALUES (?)`, JSON.stringify(entry));
-    this.armed ??= (await this.ctx.storage.getAlarm()) !== null;
-    if (!this.armed) {
-      await this.ctx.storage.setAlarm(Date.now() + DRAIN_DELAY_MS);
-      this.armed = true;
-    }
+  /** Appends records (`entries`: the JSON text of a TrailEntry array); durable when this returns. */
+  async append(entries: string, count: number): Promise<void> {
+    const now = Date.now();
+    this.sql.exec(`INSERT INTO batches (entries, count, created_at) VALUES (?, ?, ?)`, entries, count, now);
+    this.alarmAt ??= await this.ctx.storage.getAlarm();
+    if (this.alarmAt === null || this.alarmAt > now + INDEX_DELAY_MS) await this.arm(now + INDEX_DELAY_MS);
   }
 
-  /** Delivers every pending record (LookupEvents calls this first, so a caller finds what it just did). */
-  drain(): Promise<number> {
-    const run = this.draining.then(() => this.deliverAll());
-    this.draining = run.catch(() => undefined);
-    return run;
+  /** Delivers every record to D1 (LookupEvents calls this first, so a caller finds what it just did). */
+  index(): Promise<void> {
+    return this.serially(() => this.indexAll());
+  }
+
+  /** Delivers everything: to D1, and to R2 log files now rather than at the next file's time. */
+  flush(): Promise<void> {
+    return this.serially(async () => {
+      await this.indexAll();
+      await this.writeFiles(true);
+    });
   }
 
   override async alarm(): Promise<void> {
-    this.armed = false;
+    this.alarmAt = null;
     try {
-      await this.drain();
+      await this.serially(async () => {
+        await this.indexAll();
+        await this.writeFiles(false);
+      });
       this.failures = 0;
     } catch (error) {
       this.failures++;
-      console.error(JSON.stringify({ event: "audit_drain_failed", failures: this.failures, error: String(error) }));
+      console.error(JSON.stringify({ event: "audit_delivery_failed", failures: this.failures, error: String(error) }));
     }
-    const left = this.sql.exec(`SELECT count(*) AS n FROM pending`).one().n as number;
-    if (left > 0) {
-      // Backoff while D1 or R2 fail: 2 s, 4 s, … up to a minute; records wait safely here meanwhile.
-      await this.ctx.storage.setAlarm(Date.now() + Math.min(RETRY_MAX_MS, DRAIN_DELAY_MS * 2 ** Math.max(0, this.failures)));
-      this.armed = true;
-    }
+    const next = this.sql.exec(`SELECT min(indexed) AS indexed, min(created_at) AS oldest FROM batches`).one();
+    if (next.oldest === null) return;
+    const retry = Date.now() + Math.min(RETRY_MAX_MS, INDEX_DELAY_MS * 2 ** this.failures);
+    await this.arm(this.failures > 0 || next.indexed === 0 ? retry : (next.oldest as number) + LOG_FILE_INTERVAL_MS);
   }
 
-  /** How many records wait for delivery (tests, and the operator's view of lag). */
+  /** Records not yet deleted (waiting for D1 or for their log file): the operator's view of lag. */
   async pendingCount(): Promise<number> {
-    return this.sql.exec(`SELECT count(*) AS n FROM pending`).one().n as number;
+    return this.sql.exec(`SELECT IFNULL(sum(count), 0) AS n FROM batches`).one().n as number;
   }
 
-  private async deliverAll(): Promise<number> {
-    let delivered = 0;
+  private serially(work: () => Promise<void>): Promise<void> {
+    const run = this.delivering.then(work);
+    this.delivering = run.catch(() => undefined);
+    return run;
+  }
+
+  private async arm(at: number): Promise<void> {
+    await this.ctx.storage.setAlarm(at);
+    this.alarmAt = at;
+  }
+
+  private async indexAll(): Promise<void> {
     for (;;) {
-      const rows = this.sql.exec<PendingRow>(`SELECT seq, entry FROM pending ORDER BY seq LIMIT ?`, DRAIN_BATCH).toArray();
-      if (rows.length === 0) return delivered;
-      const entries = rows.map((row) => JSON.parse(row.entry) as TrailEntry);
-      await this.env.DB.batch(insertStatements(this.env.DB, entries));
-      // The batch is named by its first record's sequence number, so a retried batch overwrites its own file.
-      if (this.env.AUDIT_LOGS) await writeLogFiles(this.env.AUDIT_LOGS, entries, `${this.ctx.id.toString()}/${rows[0]!.seq}`);
-      this.sql.exec(`DELETE FROM pending WHERE seq <= ?`, rows.at(-1)!.seq);
-      delivered += rows.length;
+      const rows = this.take(`indexed = 0`, INDEX_RECORDS);
+      if (rows.length === 0) return;
+      // The stored texts are JSON arrays: joined without parsing them.
+      await this.env.DB.batch(insertStatements(this.env.DB, `[${rows.map((r) => r.entries.slice(1, -1)).join(",")}]`));
+      const last = rows.at(-1)!.seq;
+      if (this.env.AUDIT_LOGS) this.sql.exec(`UPDATE batches SET indexed = 1 WHERE seq <= ? AND indexed = 0`, last);
+      else this.sql.exec(`DELETE FROM batches WHERE seq <= ?`, last);
     }
+  }
+
+  /** Writes the indexed records to log files once the oldest has waited its interval (or `now`), then deletes them. */
+  private async writeFiles(now: boolean): Promise<void> {
+    if (!this.env.AUDIT_LOGS) return;
+    for (;;) {
+      const rows = this.take(`indexed = 1`, LOG_FILE_RECORDS);
+      if (rows.length === 0) return;
+      const due = now || rows.reduce((n, r) => n + r.count, 0) >= LOG_FILE_RECORDS || rows[0]!.created_at + LOG_FILE_INTERVAL_MS <= Date.now();
+      if (!due) return;
+      const entries = rows.flatMap((r) => JSON.parse(r.entries) as TrailEntry[]);
+      // Named by the first batch's sequence number, so a retried file overwrites itself rather than doubling.
+      await writeLogFiles(this.env.AUDIT_LOGS, entries, `${this.ctx.id.toString()}/${rows[0]!.seq}`);
+      this.sql.exec(`DELETE FROM batches WHERE seq <= ? AND indexed = 1`, rows.at(-1)!.seq);
+    }
+  }
+
+  /** Batches matching `where` in append order, up to about `records` records (at least one batch). */
+  private take(where: string, records: number): BatchRow[] {
+    const rows: BatchRow[] = [];
+    let total = 0;
+    for (const row of this.sql.exec<BatchRow>(`SELECT seq, entries, count, created_at FROM batches WHERE ${where} ORDER BY seq`)) {
+      if (rows.length > 0 && total + row.count > records) break;
+      rows.push(row);
+      total += row.count;
+    }
+    return rows;
   }
 }

@@ -13,10 +13,18 @@ export interface Trail {
   record(entry: TrailEntry): Promise<void>;
 }
 
-const shardName = (accountId: string, region: string, shard: number) => `${accountId}/${region}/${shard}`;
+/** Shard ids by name: deriving one costs more than the append's own work. */
+const ids = new Map<string, DurableObjectId>();
 
 function shardStub(env: Env, accountId: string, region: string, shard: number) {
-  return env.AUDIT.get(env.AUDIT.idFromName(shardName(accountId, region, shard)));
+  const name = `${accountId}/${region}/${shard}`;
+  let id = ids.get(name);
+  if (!id) {
+    if (ids.size >= 10_000) ids.clear();
+    id = env.AUDIT.idFromName(name);
+    ids.set(name, id);
+  }
+  return env.AUDIT.get(id);
 }
 
 /** Appends in flight at once per (account, region) from one isolate, each to its own random shard. */
@@ -37,7 +45,8 @@ export function durableTrail(env: Env): Trail {
       const key = `${entry.accountId}/${entry.region}`;
       let commit = commits.get(key);
       if (!commit) {
-        const send = (entries: TrailEntry[]) => shardStub(env, entry.accountId, entry.region, Math.floor(Math.random() * AUDIT_SHARDS)).append(entries);
+        const send = (entries: TrailEntry[]) =>
+          shardStub(env, entry.accountId, entry.region, Math.floor(Math.random() * AUDIT_SHARDS)).append(JSON.stringify(entries), entries.length);
         commit = new GroupCommit(send, MAX_FLIGHTS, MAX_BATCH);
         commits.set(key, commit);
       }
@@ -52,7 +61,7 @@ export function durableTrail(env: Env): Trail {
 
 /** Delivers every pending record of (account, region) to D1; a shard that cannot is logged and skipped. */
 export async function drainTrail(env: Env, accountId: string, region: string): Promise<void> {
-  const shards = Array.from({ length: AUDIT_SHARDS }, (_, shard) => shardStub(env, accountId, region, shard).drain());
+  const shards = Array.from({ length: AUDIT_SHARDS }, (_, shard) => shardStub(env, accountId, region, shard).index());
   for (const result of await Promise.allSettled(shards)) {
     if (result.status === "rejected") console.error(JSON.stringify({ event: "audit_drain_failed", accountId, region, error: String(result.reason) }));
   }
