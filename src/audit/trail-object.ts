@@ -42,6 +42,7 @@ export class AuditTrail extends DurableObject<Env> {
       created_at INTEGER NOT NULL,
       indexed INTEGER NOT NULL DEFAULT 0
     )`);
+    this.sql.exec(`CREATE INDEX IF NOT EXISTS batches_by_state ON batches (indexed, seq)`);
   }
 
   /** Appends records (`entries`: the JSON text of a TrailEntry array); durable when this returns. */
@@ -77,10 +78,11 @@ export class AuditTrail extends DurableObject<Env> {
       this.failures++;
       console.error(JSON.stringify({ event: "audit_delivery_failed", failures: this.failures, error: String(error) }));
     }
-    const next = this.sql.exec(`SELECT min(indexed) AS indexed, min(created_at) AS oldest FROM batches`).one();
-    if (next.oldest === null) return;
+    const oldest = this.sql.exec(`SELECT created_at FROM batches ORDER BY seq LIMIT 1`).toArray()[0]?.created_at as number | undefined;
+    if (oldest === undefined) return;
+    const unindexed = this.sql.exec(`SELECT 1 FROM batches WHERE indexed = 0 LIMIT 1`).toArray().length > 0;
     const retry = Date.now() + Math.min(RETRY_MAX_MS, INDEX_DELAY_MS * 2 ** this.failures);
-    await this.arm(this.failures > 0 || next.indexed === 0 ? retry : (next.oldest as number) + LOG_FILE_INTERVAL_MS);
+    await this.arm(this.failures > 0 || unindexed ? retry : oldest + LOG_FILE_INTERVAL_MS);
   }
 
   /** Records not yet deleted (waiting for D1 or for their log file): the operator's view of lag. */
@@ -115,10 +117,10 @@ export class AuditTrail extends DurableObject<Env> {
   private async writeFiles(now: boolean): Promise<void> {
     if (!this.env.AUDIT_LOGS) return;
     for (;;) {
+      const waiting = this.sql.exec(`SELECT min(created_at) AS oldest, IFNULL(sum(count), 0) AS n FROM batches WHERE indexed = 1`).one();
+      if (waiting.oldest === null) return;
+      if (!now && (waiting.n as number) < LOG_FILE_RECORDS && (waiting.oldest as number) + LOG_FILE_INTERVAL_MS > Date.now()) return;
       const rows = this.take(`indexed = 1`, LOG_FILE_RECORDS);
-      if (rows.length === 0) return;
-      const due = now || rows.reduce((n, r) => n + r.count, 0) >= LOG_FILE_RECORDS || rows[0]!.created_at + LOG_FILE_INTERVAL_MS <= Date.now();
-      if (!due) return;
       const entries = rows.flatMap((r) => JSON.parse(r.entries) as TrailEntry[]);
       // Named by the first batch's sequence number, so a retried file overwrites itself rather than doubling.
       await writeLogFiles(this.env.AUDIT_LOGS, entries, `${this.ctx.id.toString()}/${rows[0]!.seq}`);
