@@ -3,7 +3,6 @@
 // LookupEvents drains all shards of its (account, region) before it reads D1.
 import type { Env } from "../env";
 import type { TrailEntry } from "./events-db";
-import { GroupCommit } from "./group-commit";
 
 /** Shards per (account, region). Changing it strands nothing: a drain reads every shard this many names reach. */
 export const AUDIT_SHARDS = 8;
@@ -27,35 +26,15 @@ function shardStub(env: Env, accountId: string, region: string, shard: number) {
   return env.AUDIT.get(id);
 }
 
-/** Appends in flight at once per (account, region) from one isolate, each to its own random shard. */
-const MAX_FLIGHTS = 4;
-/** Records per append. */
-const MAX_BATCH = 100;
-
-/** This isolate's group commits, per (account, region); each is forgotten once idle. */
-const commits = new Map<string, GroupCommit<TrailEntry>>();
-
 /**
- * The trail of this deployment: records of one (account, region) go in group commits to random shards of it.
- * A record is durable once the shard's append has committed.
+ * The trail of this deployment: each record is appended to a random shard of its (account, region) by the request
+ * it records; the shards spread the appends. (Requests cannot share one append: the runtime cancels a request that
+ * waits on a promise only another request resolves, as hung.)
  */
 export function durableTrail(env: Env): Trail {
   return {
-    async record(entry) {
-      const key = `${entry.accountId}/${entry.region}`;
-      let commit = commits.get(key);
-      if (!commit) {
-        const send = (entries: TrailEntry[]) =>
-          shardStub(env, entry.accountId, entry.region, Math.floor(Math.random() * AUDIT_SHARDS)).append(JSON.stringify(entries), entries.length);
-        commit = new GroupCommit(send, MAX_FLIGHTS, MAX_BATCH);
-        commits.set(key, commit);
-      }
-      try {
-        await commit.add(entry);
-      } finally {
-        if (commit.idle) commits.delete(key);
-      }
-    },
+    record: (entry) =>
+      shardStub(env, entry.accountId, entry.region, Math.floor(Math.random() * AUDIT_SHARDS)).append(`[${JSON.stringify(entry)}]`, 1),
   };
 }
 
