@@ -32,6 +32,16 @@ export default defineConfig(async () => {
           },
         },
         {
+          // Runtime tests that talk to servers on loopback from workerd (PostgreSQL for the rotators, a stub of the
+          // Lambda Invoke API for rotation targets), which the global setup starts in Node.
+          plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+          test: {
+            name: "loopback",
+            include: ["test/loopback/**/*.test.ts"],
+            globalSetup: ["./test/e2e/loopback-global-setup.ts"],
+          },
+        },
+        {
           test: {
             name: "e2e",
             environment: "node",

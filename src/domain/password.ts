@@ -1,6 +1,8 @@
 // GetRandomPassword's generator: AWS character classes, exclusions and the one-of-each-type rule.
 // Pure: draws only from crypto.getRandomValues, with rejection sampling so every character is equally likely.
+import { z } from "zod";
 import { fail, ok, type Result } from "./result";
+import { Bool } from "./schemas";
 
 export interface PasswordOptions {
   length: number;
@@ -12,6 +14,29 @@ export interface PasswordOptions {
   includeSpace: boolean;
   requireEachIncludedType: boolean;
 }
+
+/** GetRandomPassword's members with AWS's limits and defaults (the operation's input; built-in rotators' options). */
+export const PasswordRequest = z.object({
+  PasswordLength: z.number().int().min(1).max(4096).default(32),
+  ExcludeCharacters: z.string().max(4096).default(""),
+  ExcludeNumbers: Bool.default(false),
+  ExcludePunctuation: Bool.default(false),
+  ExcludeUppercase: Bool.default(false),
+  ExcludeLowercase: Bool.default(false),
+  IncludeSpace: Bool.default(false),
+  RequireEachIncludedType: Bool.default(true),
+});
+
+export const passwordOptions = (request: z.infer<typeof PasswordRequest>): PasswordOptions => ({
+  length: request.PasswordLength,
+  excludeCharacters: request.ExcludeCharacters,
+  excludeNumbers: request.ExcludeNumbers,
+  excludePunctuation: request.ExcludePunctuation,
+  excludeUppercase: request.ExcludeUppercase,
+  excludeLowercase: request.ExcludeLowercase,
+  includeSpace: request.IncludeSpace,
+  requireEachIncludedType: request.RequireEachIncludedType,
+});
 
 export const ALL_EXCLUDED = "The password can't be generated because all characters are excluded.";
 export const TOO_SHORT = "The password length is too short to include every required character type.";
