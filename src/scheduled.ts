@@ -1,6 +1,10 @@
 // The cron sweeper, the safety net behind each object's alarm: pokes every secret whose deletion deadline has
-// passed, wakes (with bounded parallelism) every secret whose scheduled rotation is due, and walks the D1 index a batch per run, asking each row's object to re-apply index updates still
-// queued and to repair the row when it disagrees. Idempotent, so running it twice or alongside an alarm is harmless.
+// passed, wakes (with bounded parallelism) every secret whose scheduled rotation is due, and walks the D1 index a
+// batch per run, asking each row's object to re-apply index updates still queued and to repair the row when it
+// disagrees; and deletes audit events past their 90 days. Idempotent, so running it twice or alongside an alarm is
+// harmless.
+import { purgeBefore } from "./audit/events-db";
+import { RETENTION_MS } from "./audit/lookup";
 import { objectName, parseSecretId, type SecretRef } from "./domain/secret-id";
 import { locationHint } from "./domain/regions";
 import type { Env } from "./env";
@@ -12,8 +16,11 @@ export const REPAIR_BATCH = 200;
 
 /** Runs both passes; returns how many due deletions it poked. */
 export async function sweep(env: Env, now: number): Promise<number> {
-  const [purged, repaired, rotations] = await Promise.allSettled([purgeDue(env, now), sweepIndex(env), wakeDueRotations(env, now)]);
+  const [purged, repaired, expired, rotations] = await Promise.allSettled([
+    purgeDue(env, now), sweepIndex(env), purgeBefore(env.DB, now - RETENTION_MS), wakeDueRotations(env, now),
+  ]);
   if (repaired.status === "rejected") console.error(JSON.stringify({ event: "index_sweep_failed", error: String(repaired.reason) }));
+  if (expired.status === "rejected") console.error(JSON.stringify({ event: "audit_purge_failed", error: String(expired.reason) }));
   if (rotations.status === "rejected") console.error(JSON.stringify({ event: "rotation_sweep_failed", error: String(rotations.reason) }));
   if (purged.status === "rejected") throw purged.reason;
   return purged.value;
