@@ -11,6 +11,7 @@ import type { RotationSecrets } from "../rotation/secrets";
 import { type RotationTarget, rotationFunctions, targetFor } from "../rotation/targets/config";
 import { runStep } from "../rotation/targets/invoke";
 import { DEFAULT_TIMEOUT_SECONDS } from "../rotation/targets/lambda-invoke";
+import type { ServiceEventName } from "../audit/record";
 import type { Duty } from "./scheduler";
 import type { SecretRow, Store } from "./store";
 
@@ -56,6 +57,8 @@ export interface RotationHost {
   /** After a commit outside a request: re-arm and deliver the index update. */
   settle(): Promise<void>;
   rearm(): void;
+  /** A rotation event for the audit trail (RotationStarted, RotationSucceeded, …). */
+  audit(eventName: ServiceEventName, s: SecretRow, versionId: string, errorMessage?: string): void;
 }
 
 const rulesOf = (stored: string | null): RotationRules | undefined => {
@@ -138,7 +141,7 @@ export class Rotation {
     }
     this.insertRow(request.token, request.immediately, now);
     this.host.enqueueSnapshot();
-    this.log("RotationStarted", s.arn, request.token, { immediately: request.immediately });
+    this.log(request.immediately ? "RotationStarted" : "TestRotationStarted", s, request.token);
   }
 
   /** CancelRotateSecret inside its transaction: rotation off (rules stay visible), the run in flight dropped. */
@@ -166,7 +169,7 @@ export class Rotation {
       this.store.replaceStages(next);
       if (this.store.version(pending)?.empty) this.store.deleteVersion(pending);
       this.sql().exec("DELETE FROM rotation");
-      this.log("RotationAbandoned", s.arn, pending, {});
+      this.log("RotationAbandoned", s, pending);
     }
     const schedule = s.rotationEnabled ? scheduleOf(rulesOf(s.rotationRules)) : undefined;
     if (schedule?.cadence.kind === "days") this.store.updateSecret(this.nextSchedule(schedule, Date.now(), Date.now()));
@@ -243,7 +246,7 @@ export class Rotation {
       if (schedule) this.store.updateSecret({ rotationDueAt: this.nextSchedule(schedule, now, now).rotationDueAt });
       this.host.enqueueSnapshot();
     });
-    this.log(row.immediately ? "RotationFailed" : "TestRotationFailed", s.arn, row.token, { errorMessage: `Error when executing lambda ${lambda} during ${step} step` });
+    this.log(row.immediately ? "RotationFailed" : "TestRotationFailed", s, row.token, `Error when executing lambda ${lambda} during ${step} step`);
     await this.host.settle();
   }
 
@@ -268,7 +271,7 @@ export class Rotation {
       } else this.dropPending(row.token);
       this.host.enqueueSnapshot();
     });
-    this.log(row.immediately ? "RotationSucceeded" : "TestRotationSucceeded", s.arn, row.token, {});
+    this.log(row.immediately ? "RotationSucceeded" : "TestRotationSucceeded", s, row.token);
     await this.host.settle();
   }
 
@@ -281,7 +284,7 @@ export class Rotation {
       this.store.replaceStages(new Map(this.store.stages()).set(AWSPENDING, token));
       this.insertRow(token, true, Date.now());
       this.host.enqueueSnapshot();
-      this.log("RotationStarted", s.arn, token, { scheduled: true });
+      this.log("RotationStarted", s, token);
     });
     return this.row()!;
   }
@@ -307,8 +310,9 @@ export class Rotation {
     return { nextRotationAt: nextRotationDate(window), rotationDueAt: Math.max(now, dueTime(window, Math.random())) };
   }
 
-  /** Rotation events for the audit trail; never a value or a rotation token. */
-  private log(event: string, arn: string, token: string, detail: Record<string, unknown>): void {
-    console.log(JSON.stringify({ event: "rotation", eventName: event, arn, versionId: token, ...detail }));
+  /** Rotation events, logged and sent to the audit trail; never a value or a rotation token. */
+  private log(eventName: ServiceEventName, s: SecretRow, token: string, errorMessage?: string): void {
+    console.log(JSON.stringify({ event: "rotation", eventName, arn: s.arn, versionId: token, errorMessage }));
+    this.host.audit(eventName, s, token, errorMessage);
   }
 }

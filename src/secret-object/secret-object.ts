@@ -19,6 +19,9 @@ import { Outbox } from "./outbox";
 import { Policies } from "./policies";
 import { type RotateRequest, Rotation, NOT_COMPLETE } from "./rotation";
 import { objectSecrets } from "./rotation-secrets";
+import { type ServiceEventName, serviceEventRecord } from "../audit/record";
+import { toEntry } from "../audit/events-db";
+import { durableTrail } from "../audit/trail";
 import { type Duty, Scheduler } from "./scheduler";
 import { type SecretRow, Store, type VersionRow } from "./store";
 import type {
@@ -73,6 +76,7 @@ export class SecretObject extends DurableObject<Env> {
       enqueueSnapshot: () => this.index.enqueueSnapshot(),
       settle: () => this.settle(),
       rearm: () => this.scheduler.rearm(),
+      audit: (eventName, s, versionId, errorMessage) => this.audit(eventName, s, versionId, errorMessage),
     });
     this.scheduler = new Scheduler(ctx.storage, [this.deletionDuty(), ...this.outbox.duties(), this.rotation.duty()]);
     this.versions = new Versions(this.store, this.vault, this.index, ctx.storage);
@@ -397,6 +401,20 @@ export class SecretObject extends DurableObject<Env> {
       if (s.rotationEnabled === null && !this.rotation.row()) return ok({ arn: s.arn, name: s.name });
       return ok({ arn: s.arn, name: s.name, versionId: this.rotation.cancel() });
     });
+  }
+
+  /** A service event in the audit trail; a trail that cannot take it is logged, never holds up the rotation. */
+  private audit(eventName: ServiceEventName, s: SecretRow, versionId: string, errorMessage?: string): void {
+    const now = Date.now();
+    const built = serviceEventRecord({
+      eventName, eventTime: now, eventId: crypto.randomUUID(), requestId: `Rotation-${s.arn}-${crypto.randomUUID()}`,
+      region: s.region, accountId: s.accountId, secretArn: s.arn, versionId, errorMessage,
+    });
+    this.ctx.waitUntil(
+      durableTrail(this.env).record(toEntry(built, now)).catch((error: unknown) => {
+        console.error(JSON.stringify({ event: "audit_service_event_failed", eventName, arn: s.arn, error: String(error) }));
+      }),
+    );
   }
 
   private ownSecret() {

@@ -2,7 +2,8 @@
 // that cannot be reached: AWS's errors (E50, E58, E59, an unfinished rotation), the AWSPENDING placeholder, the
 // fields DescribeSecret shows, RotateImmediately=false, a plain PutSecretValue abandoning a rotation, and cancel.
 import { describe, expect, it } from "vitest";
-import { createSecret, sleep, uniqueName } from "../support/fixtures";
+import { createSecret, isolatedRegion, sleep, uniqueName } from "../support/fixtures";
+import { allEvents } from "../support/trail";
 import { errorOf, sm, token } from "../support/sm";
 
 const PASSWORDS = "arn:aws:lambda:us-east-1:111122223333:function:passwords";
@@ -171,5 +172,26 @@ describe("RotateSecret's condition keys", () => {
     await sm("CancelRotateSecret", { SecretId: stored });
     // The request names no function, so only the stored one (unreachable) can deny.
     expect(denied(await limited("RotateSecret", { SecretId: stored, ClientRequestToken: token() }))).toBe("AccessDeniedException");
+  });
+});
+
+describe("rotation in the audit trail", () => {
+  it("RotationStarted and RotationSucceeded are service events of the secret, with its version and no value or RotationToken", async () => {
+    const region = isolatedRegion();
+    const name = uniqueName("rot-audit");
+    const created = (await sm("CreateSecret", { Name: name, SecretString: "first", ClientRequestToken: token() }, { region })).body;
+    const crt = token();
+    expect((await sm("RotateSecret", { SecretId: name, ClientRequestToken: crt, RotationLambdaARN: PASSWORDS }, { region })).status).toBe(200);
+    const names = async () => (await allEvents({ LookupAttributes: [{ AttributeKey: "EventSource", AttributeValue: "secretsmanager.amazonaws.com" }] }, { region })).map((e) => e.EventName);
+    await until(names, (list) => list.includes("RotationSucceeded"));
+    const events = await allEvents({ LookupAttributes: [{ AttributeKey: "ResourceName", AttributeValue: created.ARN }] }, { region });
+    const service = events.filter((e) => e.EventName.startsWith("Rotation")).map((e) => JSON.parse(e.CloudTrailEvent));
+    expect(service.map((r) => r.eventName).sort()).toEqual(["RotationStarted", "RotationSucceeded"]);
+    for (const r of service) {
+      expect(r).toMatchObject({ eventType: "AwsServiceEvent", additionalEventData: { SecretId: created.ARN, VersionId: crt } });
+      expect(r.requestID).toMatch(/^Rotation-arn:aws:secretsmanager:/);
+    }
+    const value = (await sm("GetSecretValue", { SecretId: name }, { region })).body.SecretString as string;
+    expect(JSON.stringify(events)).not.toContain(value);
   });
 });
