@@ -38,6 +38,11 @@ const CALLS: Record<string, { request: object; response: object }> = {
   GetResourcePolicy: { request: { SecretId: ARN }, response: { ARN, Name: "app/db", ResourcePolicy: "{}" } },
   DeleteResourcePolicy: { request: { SecretId: ARN }, response: { ARN, Name: "app/db" } },
   ValidateResourcePolicy: { request: { ResourcePolicy: "{}" }, response: { PolicyValidationPassed: true, ValidationErrors: [] } },
+  RotateSecret: {
+    request: { SecretId: ARN, ClientRequestToken: "t-4", RotationLambdaARN: "arn:aws:lambda:us-east-1:111122223333:function:f", RotationRules: { AutomaticallyAfterDays: 7 } },
+    response: { ARN, Name: "app/db", VersionId: "t-4" },
+  },
+  CancelRotateSecret: { request: { SecretId: ARN }, response: { ARN, Name: "app/db", VersionId: "t-4" } },
 };
 
 function call(eventName: string, overrides: Partial<ApiCall> = {}): ApiCall {
