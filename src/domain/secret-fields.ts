@@ -36,6 +36,9 @@ export const SECRET_FIELDS = {
   revision: { column: "revision", type: "int", nullable: false, index: "revision" },
   /** The resource policy as sent to PutResourcePolicy; null = none. */
   resourcePolicy: { column: "resource_policy", type: "text", nullable: true },
+  // ---- replication (issue 13) ----
+  /** The primary's region: on a primary with replicas its own region, on a replica its primary's; null otherwise. */
+  primaryRegion: { column: "primary_region", type: "text", nullable: true, index: "primary_region" },
 } as const satisfies Record<string, FieldSpec>;
 
 type Fields = typeof SECRET_FIELDS;
@@ -49,11 +52,13 @@ export type SecretFields = { -readonly [K in FieldName]: ValueOf<Fields[K]> };
 export type IndexedName = { [K in FieldName]: Fields[K] extends { index: string } ? K : never }[FieldName];
 
 /** What the D1 index holds of a secret: its indexed fields, its tags and its labels. */
-export type IndexRow = Pick<SecretFields, Exclude<IndexedName, "tagsSet">> & {
+export type IndexRow = Pick<SecretFields, Exclude<IndexedName, "tagsSet" | "primaryRegion">> & {
   tags: TagPair[];
   versionsToStages: Record<string, string[]>;
   /** Absent in entries queued before the field existed (then: ever tagged = has tags). */
   tagsSet?: boolean;
+  /** Absent in entries queued before replication existed (then: none). */
+  primaryRegion?: string | null;
 };
 
 const names = Object.keys(SECRET_FIELDS) as FieldName[];
@@ -97,4 +102,19 @@ export function indexRowOf(s: SecretFields, tags: TagPair[], versionsToStages: R
   const row: Record<string, unknown> = { tags, versionsToStages };
   for (const { name } of INDEXED) row[name] = s[name];
   return row as IndexRow;
+}
+
+// ---- replication (issue 13) ----
+
+/**
+ * The fields each replica keeps for itself; every other field is the primary's, copied by each sync (so a field added
+ * above reaches replicas with no further change). A replica's ARN and region are its own, so are its KMS key and
+ * LastAccessedDate; its revision guards its own index row.
+ */
+export const REPLICA_OWN_FIELDS = ["arn", "region", "kmsKeyId", "lastAccessedAt", "revision", "primaryRegion"] as const satisfies readonly FieldName[];
+
+/** The fields a primary sends its replicas. */
+export function replicatedFields(s: SecretFields): Partial<SecretFields> {
+  const own = new Set<string>(REPLICA_OWN_FIELDS);
+  return Object.fromEntries(names.filter((n) => !own.has(n)).map((n) => [n, s[n]])) as Partial<SecretFields>;
 }

@@ -73,6 +73,30 @@ const migrations: { id: number; sql: string }[] = [
       CREATE INDEX outbox_by_destination ON outbox (destination, seq);
     `,
   },
+  {
+    // Replication (issue 13). On a primary: one row per replica region, with what ReplicationStatus reports and
+    // what its outbox destination (replica:<region>) has delivered: `wanted` counts changes queued for the region,
+    // `synced` the last of them the replica acknowledged, `sent_seq` the newest version it holds. On a replica:
+    // `replica_stamp`, the newest snapshot applied (older or repeated deliveries change nothing).
+    id: 5,
+    sql: `
+      ALTER TABLE secret ADD COLUMN primary_region TEXT;
+      CREATE TABLE replicas (
+        region TEXT PRIMARY KEY,
+        kms_key_id TEXT,
+        status TEXT NOT NULL CHECK (status IN ('InProgress', 'InSync', 'Failed')),
+        status_message TEXT,
+        last_accessed_day INTEGER,
+        overwrite INTEGER NOT NULL DEFAULT 0,
+        wanted INTEGER NOT NULL DEFAULT 0,
+        synced INTEGER NOT NULL DEFAULT 0,
+        sent_seq INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0,
+        position INTEGER NOT NULL
+      );
+      CREATE TABLE replica_stamp (id INTEGER PRIMARY KEY CHECK (id = 1), stamp INTEGER NOT NULL);
+    `,
+  },
 ];
 
 /** Whether the object has a schema (something was ever written to it). */
