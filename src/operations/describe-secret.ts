@@ -3,6 +3,7 @@ import { z } from "zod";
 import { SecretId } from "../domain/schemas";
 import { seconds } from "../protocol/json";
 import { defineOperation } from "./operation";
+import { replicationStatus } from "./replicas";
 import { locate, unwrap } from "./secrets";
 
 export const describeSecret = defineOperation({
@@ -22,6 +23,8 @@ export const describeSecret = defineOperation({
       Tags: s.tags,
       VersionIdsToStages: s.versionIdsToStages,
       CreatedDate: seconds(s.createdAt),
+      PrimaryRegion: s.primaryRegion,
+      ReplicationStatus: s.replicationStatus && replicationStatus(s.replicationStatus),
     };
   },
 });

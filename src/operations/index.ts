@@ -12,7 +12,10 @@ import { listSecrets } from "./list-secrets";
 import type { AnyOperation } from "./operation";
 import { putResourcePolicy } from "./put-resource-policy";
 import { putSecretValue } from "./put-secret-value";
+import { removeRegionsFromReplication } from "./remove-regions-from-replication";
+import { replicateSecretToRegions } from "./replicate-secret-to-regions";
 import { restoreSecret } from "./restore-secret";
+import { stopReplicationToReplica } from "./stop-replication-to-replica";
 import { tagResource } from "./tag-resource";
 import { untagResource } from "./untag-resource";
 import { updateSecret } from "./update-secret";
@@ -32,7 +35,10 @@ export const operations = {
   ListSecretVersionIds: listSecretVersionIds,
   PutResourcePolicy: putResourcePolicy,
   PutSecretValue: putSecretValue,
+  RemoveRegionsFromReplication: removeRegionsFromReplication,
+  ReplicateSecretToRegions: replicateSecretToRegions,
   RestoreSecret: restoreSecret,
+  StopReplicationToReplica: stopReplicationToReplica,
   TagResource: tagResource,
   UntagResource: untagResource,
   UpdateSecret: updateSecret,

@@ -22,6 +22,7 @@ export function secretView(s: SecretRow, stages: ReadonlyMap<string, string>, ta
     // AWS omits Tags until a secret is first tagged, then keeps "Tags": [] even after all are removed.
     tags: s.tagsSet || tags.length > 0 ? tags : undefined,
     versionIdsToStages: byVersion.size > 0 ? Object.fromEntries(byVersion) : undefined,
+    primaryRegion: opt(s.primaryRegion),
   };
 }
 
