@@ -58,7 +58,7 @@ runWrangler("deploy", "--dry-run", "--outdir", build);
 
 // wrangler.toml's bindings and .dev.vars, as wrangler dev would read them; the environment overrides .dev.vars.
 const { workerOptions } = workerOptionsFrom(`${root}/wrangler.toml`);
-for (const name of ["KMS_KEYS", "ACCESS_KEYS", "BENCH_NOOP"]) {
+for (const name of ["KMS_KEYS", "ACCESS_KEYS", "BENCH_NOOP", "REPLICA_REGIONS_UNAVAILABLE"]) {
   if (process.env[name]) workerOptions.bindings = { ...workerOptions.bindings, [name]: process.env[name] };
 }
 

@@ -5,6 +5,7 @@ import { lifecycleScenarios } from "./lifecycle";
 import { listScenarios } from "./lists";
 import { miscScenarios } from "./misc";
 import { policyScenarios } from "./policies";
+import { replicationScenarios } from "./replication";
 import { valueScenarios } from "./values";
 import { versionScenarios } from "./versions";
 
@@ -16,4 +17,5 @@ export const SCENARIOS: Scenario[] = [
   ...miscScenarios,
   ...listScenarios,
   ...policyScenarios,
+  ...replicationScenarios,
 ];
