@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { AddReplicaRegions } from "../domain/schemas";
 import { AwsError } from "../protocol/errors";
 import { seconds } from "../protocol/json";
-import type { ReplicationStatusView } from "../secret-object/replication";
+import { MAX_REPLICA_REGIONS, type ReplicationStatusView } from "../secret-object/replication";
 import type { ReplicaRegion } from "../secret-object/types";
 
 /** AddReplicaRegions checked: each names a region once, and not the secret's own (where the call is made). */
@@ -13,6 +13,9 @@ export function replicaRegions(input: z.output<typeof AddReplicaRegions>, ownReg
     return { region: r.Region, kmsKeyId: r.KmsKeyId || undefined };
   });
   checkRegions(regions.map((r) => r.region), ownRegion);
+  if (regions.length > MAX_REPLICA_REGIONS) {
+    throw new AwsError("InvalidParameterException", `A secret can have at most ${MAX_REPLICA_REGIONS} replica Regions.`);
+  }
   return regions;
 }
 

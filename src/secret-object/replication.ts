@@ -3,6 +3,8 @@
 // change queues an entry for each region; a delivery sends the replica one snapshot of the current state, with the
 // versions it lacks sealed under its own KMS key and bound to its own ARN (replica-sync.ts).
 import { DEFAULT_KEY_NAME } from "../crypto/keys";
+import { invalidParameter } from "../domain/errors";
+import { type Result, fail, ok } from "../domain/result";
 import type { DestinationFamily } from "../outbox/destination";
 import { replicatedFields } from "../domain/secret-fields";
 import { arnInRegion } from "../domain/secret-id";
@@ -17,6 +19,8 @@ export const REPLICA_PREFIX = "replica:";
 const FAIL_AFTER = 3;
 /** A replica that does not answer within this is a failed delivery, retried later. */
 const DELIVERY_TIMEOUT_MS = 10_000;
+/** Replica regions per secret: more than AWS has regions, so no real use is refused, but storage stays bounded. */
+export const MAX_REPLICA_REGIONS = 40;
 
 /** What the primary calls on a replica's object (SecretObject's replica methods). */
 export interface ReplicaObject {
@@ -69,9 +73,12 @@ export class Replication {
   }
 
   /** Adds regions (or starts them over), and makes the secret a primary. Call inside the transaction. */
-  add(s: SecretRow, regions: readonly { region: string; kmsKeyId?: string }[], overwrite: boolean): void {
+  add(s: SecretRow, regions: readonly { region: string; kmsKeyId?: string }[], overwrite: boolean): Result<void> {
+    const after = new Set([...this.regions(), ...regions.map((r) => r.region)]);
+    if (after.size > MAX_REPLICA_REGIONS) return fail(invalidParameter(`A secret can have at most ${MAX_REPLICA_REGIONS} replica Regions.`));
     for (const r of regions) this.rows.add(r.region, r.kmsKeyId || null, overwrite);
     if (s.primaryRegion !== s.region) this.store.updateSecret({ primaryRegion: s.region });
+    return ok(undefined);
   }
 
   /** Removes regions (their replicas are deleted by their next delivery). Call inside the transaction. */

@@ -110,6 +110,7 @@ export class SecretObject extends DurableObject<Env> {
         tagsSet: tags.length > 0, revision: 1, primaryRegion: null,
       });
       this.store.putTags(tags);
+      // Within the limit: checked with the request (operations/replicas.ts), and a new secret has no replicas yet.
       if (input.replicaRegions) this.replication.add(this.store.secret()!, input.replicaRegions, input.forceOverwriteReplicaSecret ?? false);
       if (sealed) this.versions.add(sealed, now, undefined);
       else this.index.enqueueSnapshot();
@@ -375,7 +376,8 @@ export class SecretObject extends DurableObject<Env> {
       const secret = this.access.writable(this.access.active(auth, target));
       if (!secret.ok) return secret;
       const s = secret.value;
-      this.replication.add(s, regions, overwrite);
+      const replicas = this.replication.add(s, regions, overwrite);
+      if (!replicas.ok) return replicas;
       const added = new Set(regions.map((r) => r.region));
       return ok({ arn: s.arn, name: s.name, replicationStatus: this.replication.statuses().filter((r) => added.has(r.region)) });
     });

@@ -154,6 +154,11 @@ describe("replicas are real secrets in their regions", () => {
     expect(twice.body.__type).toBe("InvalidParameterException");
     const bad = await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: "EU_WEST" }] });
     expect(bad.body.__type).toBe("ValidationException");
+    const many = Array.from({ length: 41 }, (_, i) => ({ Region: `zz-many-${i + 1}` }));
+    const tooMany = await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: many });
+    expect(tooMany.body).toEqual({ __type: "InvalidParameterException", Message: "A secret can have at most 40 replica Regions." });
+    const createMany = await sm("CreateSecret", { Name: uniqueName("repl-many"), AddReplicaRegions: many });
+    expect(createMany.body.__type).toBe("InvalidParameterException");
     const none = await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [] });
     expect(none.body.__type).toBe("ValidationException");
     const missing = await sm("ReplicateSecretToRegions", { SecretId: uniqueName("nope"), AddReplicaRegions: [{ Region: "eu-west-1" }] });
