@@ -1,21 +1,42 @@
 // Two test projects: the Workers pool (unit, integration, Durable Object tests run inside workerd) and a
 // plain Node project for end-to-end tests that start the local server as `npm start` does.
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 import { TEST_ACCESS_KEYS, TEST_KMS_KEYS } from "./test/support/test-keys";
 
 // The Workers pool needs nothing from the network: no Request.cf download.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 
+/**
+ * wrangler.toml as seen from a directory of links to the project's files, less .dev.vars, .env* and .wrangler:
+ * wrangler reads .dev.vars beside the config, and the tests must never see the developer's own.
+ */
+function configWithoutDevVars(): string {
+  const root = fileURLToPath(new URL(".", import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), "secrets-edge-test-config-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  for (const entry of readdirSync(root)) {
+    if (!/^(\.dev\.vars.*|\.env.*|\.wrangler|\.git)$/.test(entry)) symlinkSync(join(root, entry), join(dir, entry));
+  }
+  return join(dir, "wrangler.toml");
+}
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
+  const configPath = configWithoutDevVars();
   return {
     test: {
+      // The Worker's per-request log lines (src/observability/request-log.ts) would drown the output.
+      onConsoleLog: (log: string) => !log.includes('{"event":"request"'),
       projects: [
         {
           plugins: [
             cloudflareTest({
-              wrangler: { configPath: "./wrangler.toml" },
+              wrangler: { configPath },
               miniflare: {
                 bindings: {
                   KMS_KEYS: JSON.stringify(TEST_KMS_KEYS),
@@ -34,7 +55,7 @@ export default defineConfig(async () => {
         {
           // Runtime tests that talk to servers on loopback from workerd (PostgreSQL for the rotators, a stub of the
           // Lambda Invoke API for rotation targets), which the global setup starts in Node.
-          plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+          plugins: [cloudflareTest({ wrangler: { configPath } })],
           test: {
             name: "loopback",
             include: ["test/loopback/**/*.test.ts"],

@@ -54,7 +54,11 @@ async function startServer(stateDir, env) {
 
 const key = () => ({ current: "1", versions: { "1": randomBytes(32).toString("base64") } });
 const stateDir = mkdtempSync(join(tmpdir(), "secrets-edge-bench-"));
-const server = await startServer(stateDir, { KMS_KEYS: JSON.stringify({ "alias/aws/secretsmanager": key(), "alias/replica": key() }) });
+const server = await startServer(stateDir, {
+  KMS_KEYS: JSON.stringify({ "alias/aws/secretsmanager": key(), "alias/replica": key() }),
+  ACCESS_KEYS: JSON.stringify([{ accessKeyId: "test", secretAccessKey: "test", accountId: "111122223333" }]),
+  DEV_VARS: join(stateDir, "dev.vars"),
+});
 const client = (region) => new SecretsManagerClient({ endpoint: server.endpoint, region, credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 });
 const primary = client("us-east-1");
 const replicas = Object.fromEntries(REGIONS.map((r) => [r, client(r)]));

@@ -1,45 +1,42 @@
 // `npm start`: the local server (workerd + miniflare) on 127.0.0.1, state kept on disk.
-// Adds a fresh local key ring and the local access key to .dev.vars when absent, applies the local D1 migrations,
-// bundles the Worker as `wrangler deploy` does and serves it with Miniflare, configured from wrangler.toml.
-// Environment: PORT (default 8787), STATE_DIR (default .wrangler/state), KMS_KEYS / ACCESS_KEYS override .dev.vars,
-// BENCH_NOOP=1 turns on the benchmark's no-op routes (bench/load.mjs), INSPECTOR_PORT opens the V8 inspector (bench/profile.mjs).
-// --verbose logs every request.
+// Adds a fresh local key ring and the local access key to .dev.vars when absent (never a ring over existing state),
+// applies the local D1 migrations, bundles the Worker as `wrangler deploy` does and serves it with Miniflare,
+// configured from wrangler.toml; checks the ring against the keys the state depends on, then prints one ready line.
+// Environment: PORT (or --port; default 8787), STATE_DIR (default .wrangler/state), DEV_VARS (default .dev.vars),
+// KMS_KEYS / ACCESS_KEYS override the dev-vars file, BENCH_NOOP=1 turns on the benchmark's no-op routes
+// (bench/load.mjs), INSPECTOR_PORT opens the V8 inspector (bench/profile.mjs). --verbose logs every request.
+// SIGTERM, SIGINT or SIGHUP to any process of the tree, or its parent's death, stops all of it (scripts/lib/lifecycle.mjs).
 //
 // Why not `wrangler dev`: it puts a second workerd (its hot-reload proxy) in front of the Worker, which costs as
 // much CPU per request as the Worker itself (README "Benchmarks"). `npx wrangler dev --persist-to .wrangler/state`
 // serves the same state with reloads, for editing.
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Log, LogLevel, Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions as workerOptionsFrom } from "wrangler";
+import { chosenPort, ensurePortFree, explainStartFailure, leashWorkerd, stopWith } from "./lib/lifecycle.mjs";
+import { ensureRingKnown, localKeys } from "./lib/local-keys.mjs";
+import { requestLogs } from "./lib/request-logs.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const port = Number(process.env.PORT ?? 8787);
+const host = "127.0.0.1";
+const port = chosenPort();
 const state = process.env.STATE_DIR ?? ".wrangler/state";
+const devVars = process.env.DEV_VARS ?? `${root}/.dev.vars`;
 const verbose = process.argv.includes("--verbose");
 const wrangler = fileURLToPath(new URL("../node_modules/wrangler/bin/wrangler.js", import.meta.url));
 // No telemetry, update checks or Request.cf download: the local server needs nothing from the network.
 Object.assign(process.env, { WRANGLER_SEND_METRICS: "false", NO_UPDATE_NOTIFIER: "1", CLOUDFLARE_CF_FETCH_ENABLED: "false" });
 
-// The documented local key pair (README "Access keys"); replace it in .dev.vars or the environment.
-const LOCAL_ACCESS_KEYS = [{ accessKeyId: "test", secretAccessKey: "test", accountId: "111122223333" }];
-
-const devVars = `${root}/.dev.vars`;
-const existing = existsSync(devVars) ? readFileSync(devVars, "utf8") : "";
-if (existing && !existing.endsWith("\n")) appendFileSync(devVars, "\n");
-if (!/^KMS_KEYS=/m.test(existing)) {
-  const kmsKeys = { "alias/aws/secretsmanager": { current: "1", versions: { "1": randomBytes(32).toString("base64") } } };
-  appendFileSync(devVars, `KMS_KEYS='${JSON.stringify(kmsKeys)}'\n`, { mode: 0o600 });
-  console.log("Added a new local key ring (KMS_KEYS) to .dev.vars. Keep it: it decrypts your local secrets.");
-}
-if (!/^ACCESS_KEYS=/m.test(existing)) {
-  appendFileSync(devVars, `ACCESS_KEYS='${JSON.stringify(LOCAL_ACCESS_KEYS)}'\n`, { mode: 0o600 });
-  console.log("Added the local access key pair test/test (account 111122223333) to .dev.vars.");
-}
+let server;
+stopWith(() => server?.dispose());
+await ensurePortFree(host, port);
+console.log(`Starting secrets-edge on http://${host}:${port} (state in ${state})...`);
+const keys = localKeys(devVars, state);
+leashWorkerd();
 
 /** Runs a wrangler command to completion (quietly unless it fails). */
 function runWrangler(...args) {
@@ -56,20 +53,22 @@ const build = mkdtempSync(join(tmpdir(), "secrets-edge-build-"));
 process.on("exit", () => rmSync(build, { recursive: true, force: true }));
 runWrangler("deploy", "--dry-run", "--outdir", build);
 
-// wrangler.toml's bindings and .dev.vars, as wrangler dev would read them; the environment overrides .dev.vars.
-const { workerOptions } = workerOptionsFrom(`${root}/wrangler.toml`);
-for (const name of ["KMS_KEYS", "ACCESS_KEYS", "BENCH_NOOP", "REPLICA_REGIONS_UNAVAILABLE"]) {
-  if (process.env[name]) workerOptions.bindings = { ...workerOptions.bindings, [name]: process.env[name] };
+// wrangler.toml's bindings and the dev-vars file, as wrangler dev would read them; the environment overrides the file.
+const { workerOptions } = workerOptionsFrom(`${root}/wrangler.toml`, undefined, { envFiles: [devVars] });
+workerOptions.bindings = { ...workerOptions.bindings, ...keys };
+for (const name of ["BENCH_NOOP", "REPLICA_REGIONS_UNAVAILABLE"]) {
+  if (process.env[name]) workerOptions.bindings[name] = process.env[name];
 }
 
-const server = new Miniflare(
+server = new Miniflare(
   convertV4MiniflareOptions({
-    host: "127.0.0.1",
+    host,
     port,
     // The same layout as `wrangler dev --persist-to`, so wrangler dev and wrangler d1 commands see this state.
     resourcePersistencePath: `${state}/v3`,
     log: new Log(verbose ? LogLevel.INFO : LogLevel.WARN),
-    logRequests: verbose,
+    logRequests: false,
+    handleStructuredLogs: requestLogs(verbose),
     unsafeTriggerHandlers: true,
     ...(process.env.INSPECTOR_PORT && { inspectorPort: Number(process.env.INSPECTOR_PORT), inspectorHost: "127.0.0.1" }),
     workers: [
@@ -86,8 +85,6 @@ const server = new Miniflare(
     ],
   }),
 );
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  process.on(signal, () => void server.dispose().finally(() => process.exit(0)));
-}
-await server.ready;
-console.log(`secrets-edge ready on http://127.0.0.1:${port} (state in ${state})`);
+await server.ready.catch((error) => explainStartFailure(error, host, port));
+await ensureRingKnown(await server.getD1Database("DB"), keys.KMS_KEYS, state, () => server.dispose());
+console.log(`secrets-edge ready on http://${host}:${port} (state in ${state})`);

@@ -2,23 +2,31 @@
 import { type Context, Hono } from "hono";
 import { authenticate } from "./auth/caller";
 import type { AppEnv } from "./env";
-import { dispatch, readBody } from "./protocol/dispatch";
+import { keyRingGuard } from "./key-ring/write-guard";
+import { health } from "./observability/health";
+import { requestLog } from "./observability/request-log";
+import { bodyText, dispatch, readBody } from "./protocol/dispatch";
 import { AwsError } from "./protocol/errors";
 import { jsonResponse } from "./protocol/json";
 
 export const app = new Hono<AppEnv>();
+
+app.post("/", requestLog);
 
 // Every request is authenticated before anything else looks at it, so an unauthenticated caller learns
 // nothing (not even whether an operation or a secret exists).
 app.post("/", async (c, next) => {
   c.set("requestId", crypto.randomUUID());
   const body = await readBody(c.req.raw);
-  c.set("body", body);
   c.set("caller", await authenticate(c.req.raw, body, c.env, c.get("requestId")));
+  c.set("body", bodyText(body));
   await next();
 });
 
+app.post("/", keyRingGuard);
 app.post("/", async (c) => jsonResponse(await dispatch(c), 200, { "x-amzn-RequestId": c.get("requestId") }));
+
+app.get("/health", health);
 
 // Ceilings for `npm run bench` (bench/load.mjs), answered only when BENCH_NOOP is "1" (`npm start` with BENCH_NOOP=1;
 // never set in wrangler.toml): the runtime's own cost of a request, without and with SigV4 verification. No storage.

@@ -9,6 +9,8 @@ export interface Env {
   KMS_KEYS: string;
   /** JSON array of access keys (see README "Access keys"). A Worker secret; `.dev.vars` locally. */
   ACCESS_KEYS?: string;
+  /** Workers Analytics Engine dataset for counters (optional; README "Metrics"). */
+  METRICS?: AnalyticsEngineDataset;
   /** "1" turns on the benchmark's no-op routes (bench/load.mjs); unset everywhere else. */
   BENCH_NOOP?: string;
   /** Comma-separated replica regions whose deliveries fail, as if the region were unreachable (README "Replication"). */

@@ -73,7 +73,7 @@ function configuredKey(k: AccessKey): AccessKey {
 }
 
 /** Verifies the request's signature and returns its caller; failures are logged without key or signature. */
-export async function authenticate(request: Request, body: string, env: Env, requestId: string): Promise<Caller> {
+export async function authenticate(request: Request, body: Uint8Array, env: Env, requestId: string): Promise<Caller> {
   try {
     const { key, region } = await verifySignature(request, body, accessKeys(env), Date.now());
     return {

@@ -25,9 +25,10 @@ interface AuthorizationHeader {
   signature: string;
 }
 
+/** Verifies the request's signature over `body`, the bytes as sent (never their decoded text). */
 export async function verifySignature(
   request: Request,
-  body: string,
+  body: Uint8Array,
   keys: ReadonlyMap<string, AccessKey>,
   now: number,
 ): Promise<Verified> {
@@ -72,7 +73,7 @@ export async function verifySignature(
   }
 
   const expected = await computeSignature(request, body, auth, key, signedAt);
-  if (!timingSafeEqual(expected, auth.signature)) {
+  if (expected === undefined || !timingSafeEqual(expected, auth.signature)) {
     throw new AwsError(
       "InvalidSignatureException",
       "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
@@ -142,12 +143,14 @@ function checkWindow(amzDate: string, signedAt: number, now: number): void {
 
 const basicFormat = (ms: number) => new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, "");
 
-async function computeSignature(request: Request, body: string, auth: AuthorizationHeader, key: AccessKey, signedAt: number) {
+async function computeSignature(request: Request, body: Uint8Array, auth: AuthorizationHeader, key: AccessKey, signedAt: number) {
   const url = new URL(request.url);
   const headers: Record<string, string> = {};
   for (const name of auth.signedHeaders) {
     const value = name === "host" ? (request.headers.get("host") ?? url.host) : request.headers.get(name);
-    if (value !== null) headers[name] = value;
+    // A header the client signed is part of what it signed: without it the request is not the one signed.
+    if (value === null) return undefined;
+    headers[name] = value;
   }
   const signed = await signerFor(key, auth.region).sign(
     {
@@ -184,8 +187,8 @@ function signerFor(key: AccessKey, region: string): SignatureV4 {
   return signer;
 }
 
-async function sha256Hex(body: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
+async function sha256Hex(body: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", body);
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 

@@ -2,7 +2,9 @@
 // Arn*, Null, their ...IfExists forms and the ForAnyValue:/ForAllValues: set qualifiers.
 import { arnLike, globMatch, type Pattern, patternText, substitute } from "./glob";
 import { inCidr, parseCidr } from "./ip";
-import type { ConditionClause, ConditionContext, ContextValue, SetQualifier } from "./types";
+import type { ConditionClause, ConditionContext, ContextValue, SetQualifier, Statement } from "./types";
+
+type Effect = Statement["effect"];
 
 type Test = (contextValue: string, policyValue: Pattern) => boolean;
 
@@ -76,10 +78,36 @@ export function parseOperator(operator: string): { base: string; qualifier?: Set
   return { base, qualifier: qualifier as SetQualifier | undefined, ifExists };
 }
 
-/** Case-insensitive lookup of condition keys, as IAM matches key names. */
-export function contextLookup(context: ConditionContext): (key: string) => ContextValue {
-  const byKey = new Map(Object.entries(context).map(([k, v]) => [k.toLowerCase(), v]));
-  return (key) => byKey.get(key.toLowerCase());
+/**
+ * Every value a condition key names, one per key of the context that equals it case-insensitively (IAM matches key
+ * names that way, while tag keys are case-sensitive: `aws:ResourceTag/team` names the tags `team` and `Team`).
+ * Empty when the key is absent.
+ */
+export type Lookup = (key: string) => ContextValue[];
+
+export function contextLookup(context: ConditionContext): Lookup {
+  const byKey = new Map<string, ContextValue[]>();
+  for (const [key, value] of Object.entries(context)) {
+    if (value === undefined) continue;
+    const lower = key.toLowerCase();
+    byKey.set(lower, [...(byKey.get(lower) ?? []), value]);
+  }
+  return (key) => byKey.get(key.toLowerCase()) ?? [];
+}
+
+/**
+ * Policy variables resolved from `lookup`: a key naming one value resolves to it. A key naming several case variants
+ * has no single value; `ambiguous` then tells the caller to fail closed (docs/parity.md "Tag keys that differ only in
+ * case").
+ */
+export function variablesOf(lookup: Lookup): { resolve: (key: string) => ContextValue; ambiguous: () => boolean } {
+  let ambiguous = false;
+  const resolve = (key: string) => {
+    const values = lookup(key);
+    if (values.length > 1) ambiguous = true;
+    return values.length === 1 ? values[0] : undefined;
+  };
+  return { resolve, ambiguous: () => ambiguous };
 }
 
 function present(value: ContextValue): string[] | undefined {
@@ -88,13 +116,35 @@ function present(value: ContextValue): string[] | undefined {
   return values.length ? values : undefined;
 }
 
+/** Keys whose values are tag keys a request adds or removes: also judged case-insensitively (see evaluateClause). */
+const TAG_KEYS = /^aws:TagKeys$/i;
+
+const foldPattern = (pattern: Pattern): Pattern => pattern.map((p) => (typeof p === "string" ? p.toLowerCase() : { literal: p.literal.toLowerCase() }));
+
 /**
- * Evaluates one operator/key clause. The policy's values are OR-ed. A missing key (absent or an empty list)
- * makes positive operators false, negated ones true, ...IfExists true, ForAllValues true, ForAnyValue false.
- * Without a qualifier a multivalued context value matches when any of its values does (negated: when none does).
+ * Evaluates one operator/key clause, failing closed when the key has several readings (docs/parity.md "Tag keys that
+ * differ only in case"): each case variant of the key in the context, and for aws:TagKeys the tag keys compared both
+ * as written and case-insensitively, since a tag `Team` answers every `aws:ResourceTag/team` lookup. In a Deny
+ * statement the clause holds when any reading satisfies it, in an Allow statement only when every reading does. A
+ * policy variable naming several case variants makes the clause hold in a Deny and fail in an Allow.
  */
-export function evaluateClause(clause: ConditionClause, lookup: (key: string) => ContextValue, variables: boolean): boolean {
-  const contextValues = present(lookup(clause.key));
+export function evaluateClause(clause: ConditionClause, lookup: Lookup, variables: boolean, effect: Effect = "Allow"): boolean {
+  const values = lookup(clause.key);
+  const readings = (values.length > 0 ? values : [undefined]).flatMap((value) => (TAG_KEYS.test(clause.key) ? [{ value }, { value, fold: true }] : [{ value }]));
+  const variable = variablesOf(lookup);
+  const outcomes = readings.map((r) => evaluateReading(clause, r.value, variable.resolve, variables, r.fold ?? false));
+  if (variable.ambiguous()) return effect === "Deny";
+  return effect === "Deny" ? outcomes.some(Boolean) : outcomes.every(Boolean);
+}
+
+/**
+ * One reading of a clause. The policy's values are OR-ed. A missing key (absent or an empty list) makes positive
+ * operators false, negated ones true, ...IfExists true, ForAllValues true, ForAnyValue false. Without a qualifier a
+ * multivalued context value matches when any of its values does (negated: when none does).
+ */
+function evaluateReading(clause: ConditionClause, value: ContextValue, variable: (key: string) => ContextValue, variables: boolean, fold: boolean): boolean {
+  const given = present(value);
+  const contextValues = fold ? given?.map((v) => v.toLowerCase()) : given;
   if (clause.base === "Null") {
     return clause.values.some((v) => (v.toLowerCase() === "true" ? !contextValues : v.toLowerCase() === "false" && !!contextValues));
   }
@@ -107,8 +157,9 @@ export function evaluateClause(clause: ConditionClause, lookup: (key: string) =>
   const test = POSITIVE[positiveName]!;
   const useVariables = variables && SUBSTITUTES.test(positiveName);
   const policyValues = clause.values
-    .map((v) => substitute(v, lookup, useVariables))
-    .filter((p): p is Pattern => p !== undefined);
+    .map((v) => substitute(v, variable, useVariables))
+    .filter((p): p is Pattern => p !== undefined)
+    .map((p) => (fold ? foldPattern(p) : p));
   const matchesOne = (value: string) => {
     const positive = policyValues.some((p) => test(value, p));
     return negated ? !positive : positive;
@@ -118,7 +169,7 @@ export function evaluateClause(clause: ConditionClause, lookup: (key: string) =>
   return negated ? contextValues.every(matchesOne) : contextValues.some(matchesOne);
 }
 
-/** A Condition block holds when every clause holds (operators and keys are AND-ed). */
-export function conditionsHold(clauses: ConditionClause[], lookup: (key: string) => ContextValue, variables: boolean): boolean {
-  return clauses.every((clause) => evaluateClause(clause, lookup, variables));
+/** A Condition block holds when every clause holds (operators and keys are AND-ed); `effect` is its statement's. */
+export function conditionsHold(clauses: ConditionClause[], lookup: Lookup, variables: boolean, effect: Effect = "Allow"): boolean {
+  return clauses.every((clause) => evaluateClause(clause, lookup, variables, effect));
 }

@@ -1,10 +1,10 @@
 // IAM policy evaluation for one request: explicit Deny wins; within an account an Allow in the identity or
 // the resource policy suffices; across accounts both must allow; anything else is an implicit deny.
-import { conditionsHold, contextLookup } from "./conditions";
+import { type Lookup, conditionsHold, contextLookup, variablesOf } from "./conditions";
 import { principalContext } from "./context";
 import { actionMatches, arnParts, resourceMatches, substitute } from "./glob";
 import { matchNotPrincipal, matchPrincipal, type PrincipalMatch } from "./principal";
-import type { AuthzRequest, AuthzResult, ContextValue, MatchedStatement, PolicyDocument, PolicyType, Statement } from "./types";
+import type { AuthzRequest, AuthzResult, MatchedStatement, PolicyDocument, PolicyType, Statement } from "./types";
 
 /**
  * The identity policy of an access key configured without one (project default, README "Access keys"):
@@ -15,8 +15,6 @@ export const DEFAULT_IDENTITY_POLICY: PolicyDocument = {
   version: "2012-10-17",
   statements: [{ index: 0, sid: "ProjectDefaultFullAccess", effect: "Allow", actions: ["secretsmanager:*"], resources: ["*"], conditions: [] }],
 };
-
-type Lookup = (key: string) => ContextValue;
 
 interface Hit {
   statement: Statement;
@@ -34,8 +32,11 @@ const namesAction = (statement: Statement, action: string): boolean =>
 function statementApplies(statement: Statement, request: AuthzRequest, lookup: Lookup, variables: boolean, kind: PolicyType): PrincipalMatch {
   const { action, resource, principal } = request;
   if (!namesAction(statement, action)) return false;
+  const variable = variablesOf(lookup);
   const matches = (pattern: string) => {
-    const resolved = substitute(pattern, lookup, variables);
+    const resolved = substitute(pattern, variable.resolve, variables);
+    // A variable naming several case variants of a tag: the statement applies if a Deny, not if an Allow.
+    if (variable.ambiguous()) return (statement.effect === "Deny") !== !!statement.notResources;
     return resolved !== undefined && resourceMatches(resolved, resource);
   };
   const resourceHit = statement.resources ? statement.resources.some(matches) : !statement.notResources!.some(matches);
@@ -45,7 +46,7 @@ function statementApplies(statement: Statement, request: AuthzRequest, lookup: L
     if (statement.principal) level = matchPrincipal(statement.principal, principal);
     else level = statement.notPrincipal ? matchNotPrincipal(statement.notPrincipal, principal) : false;
   }
-  return level && conditionsHold(statement.conditions, lookup, variables) ? level : false;
+  return level && conditionsHold(statement.conditions, lookup, variables, statement.effect) ? level : false;
 }
 
 function scan(policy: PolicyDocument, kind: PolicyType, request: AuthzRequest, lookup: Lookup): Scan {

@@ -1,10 +1,12 @@
 // Envelope encryption of one version's value: a fresh AES-256-GCM data key per version, a random 12-byte IV,
-// additional authenticated data binding ARN + VersionId, and the data key wrapped by a KEK with AES-KW.
+// additional authenticated data binding ARN + VersionId + the value's kind, and the data key wrapped by a KEK with
+// AES-KW.
 import { fromBase64, toBase64 } from "./base64";
 import { DEFAULT_KEY_NAME, type KeyRing } from "./keys";
 
 export interface Envelope {
-  v: 1;
+  /** 2 binds the value's kind into the AAD; 1 (sealed before it did) binds ARN and VersionId only. */
+  v: 1 | 2;
   kekId: string;
   kekVersion: string;
   wrappedDek: string;
@@ -15,19 +17,25 @@ export interface Envelope {
 export interface Binding {
   arn: string;
   versionId: string;
+  /** Whether the value is a SecretString or a SecretBinary: changing it in storage must fail decryption. */
+  kind: "string" | "binary";
 }
 
 const encoder = new TextEncoder();
-const aadOf = ({ arn, versionId }: Binding) => encoder.encode(`${arn}\n${versionId}`);
+/**
+ * The additional authenticated data of an envelope of version `v`. A v2 envelope cannot be opened as v1: its
+ * ciphertext was sealed with the kind in its AAD, so lowering `v` in storage fails the check as well.
+ */
+const aadOf = (v: Envelope["v"], { arn, versionId, kind }: Binding) => encoder.encode(v === 1 ? `${arn}\n${versionId}` : `${arn}\n${versionId}\n${kind}`);
 
 export async function seal(ring: KeyRing, kekId: string, plaintext: Uint8Array, binding: Binding): Promise<Envelope> {
   const kek = await ring.current(kekId);
   const dek = (await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, true, ["encrypt"])) as CryptoKey;
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const ciphertext = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aadOf(binding) }, dek, plaintext);
+  const ciphertext = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aadOf(2, binding) }, dek, plaintext);
   const wrappedDek = await crypto.subtle.wrapKey("raw", dek, kek.wrapKey, "AES-KW");
   return {
-    v: 1,
+    v: 2,
     kekId,
     kekVersion: kek.version,
     wrappedDek: toBase64(new Uint8Array(wrappedDek)),
@@ -58,12 +66,15 @@ export class DekCache {
 
 const uncached = new DekCache(0);
 
-/** Decrypts an envelope; any tampering (ciphertext, IV, wrapped key, or a different ARN/version) throws DecryptionError. */
+/**
+ * Decrypts an envelope; any tampering (ciphertext, IV, wrapped key, envelope version, or a different ARN, version or
+ * kind) throws DecryptionError.
+ */
 export async function open(ring: KeyRing, envelope: Envelope, binding: Binding, deks: DekCache = uncached): Promise<Uint8Array> {
   try {
     const dek = await deks.unwrap(ring, envelope);
     const plaintext = await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: fromBase64(envelope.iv), additionalData: aadOf(binding) },
+      { name: "AES-GCM", iv: fromBase64(envelope.iv), additionalData: aadOf(envelope.v, binding) },
       dek,
       fromBase64(envelope.ciphertext),
     );

@@ -66,7 +66,7 @@ export const CROSS_ACCOUNT_DEFAULT_KEY =
 
 // ---- replication (issue 13) ----
 
-/** Recorded on real AWS for PutResourcePolicy and DeleteSecret on a replica (aws-behaviour-wave2 §3.2). */
+/** Logged from real AWS for PutResourcePolicy and DeleteSecret on a replica (public cloud-nuke and aws-nuke issue threads). */
 export const REPLICA_WRITE = "Operation not permitted on a replica secret. Call must be made in primary secret's region.";
 
 /** Recorded on real AWS: the primary's ARN, the regions joined with ", ", a closing period. */

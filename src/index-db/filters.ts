@@ -49,8 +49,17 @@ export function literal(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
-/** A case-sensitive prefix test as a GLOB literal; SQLite turns `column GLOB 'abc*'` into an index range. */
-const startsWith = (prefix: string): string => literal(`${prefix.replace(/[*?[]/g, "[$&]")}*`);
+/**
+ * The test that `column` starts with `prefix` (case-sensitive), for a row already found: one literal, and unlike LIKE
+ * or GLOB no pattern length limit (D1 refuses patterns over 50 bytes). NULL for a NULL column.
+ */
+const startsWith = (column: string, prefix: string): string => `substr(${column}, 1, ${prefix.length}) = ${literal(prefix)}`;
+
+/** The same test as a range in binary order, which an index on `column` serves. */
+function prefixRange(column: string, prefix: string): string {
+  if (prefix === "") return `${column} >= ''`;
+  return `${column} >= ${literal(prefix)} AND ${column} < ${literal(prefixEnd(prefix))}`;
+}
 
 /** The first string after every string that starts with `prefix` (binary order), for an explicit index range. */
 export function prefixEnd(prefix: string): string {
@@ -74,15 +83,15 @@ export function filtersSql(filters: readonly Filter[], skip?: Filter): string {
 function matches(key: FilterKey, pattern: string): string {
   switch (key) {
     case "name":
-      return `+s.name GLOB ${startsWith(pattern)}`;
+      return startsWith("+s.name", pattern);
     case "primary-region":
     case "owning-service": {
       const column = key === "primary-region" ? "primary_region" : "owning_service";
-      return `s.${column} IS NOT NULL AND +s.${column} GLOB ${startsWith(pattern)}`;
+      return `s.${column} IS NOT NULL AND ${startsWith(`+s.${column}`, pattern)}`;
     }
     case "tag-key":
     case "tag-value":
-      return `EXISTS (SELECT 1 FROM secret_tags t WHERE t.arn = s.arn AND t.${key === "tag-key" ? "key" : "value"} GLOB ${startsWith(pattern)})`;
+      return `EXISTS (SELECT 1 FROM secret_tags t WHERE t.arn = s.arn AND ${startsWith(`t.${key === "tag-key" ? "key" : "value"}`, pattern)})`;
     case "description":
       return wordsMatch(["description"], pattern);
     case "all":
@@ -99,17 +108,17 @@ function wordsMatch(fields: readonly WordField[], pattern: string): string {
   if (words.length === 0) return "0";
   if (fields.length === 1) {
     return words
-      .map((word) => `EXISTS (SELECT 1 FROM secret_words w WHERE w.arn = s.arn AND w.field = ${literal(fields[0]!)} AND w.attr = 0 AND w.word GLOB ${startsWith(word)})`)
+      .map((word) => `EXISTS (SELECT 1 FROM secret_words w WHERE w.arn = s.arn AND w.field = ${literal(fields[0]!)} AND w.attr = 0 AND ${startsWith("w.word", word)})`)
       .join(" AND ");
   }
   const [first, ...rest] = words;
   const sameAttribute = rest
     .map((word, i) => {
       const w = `w${i + 1}`;
-      return ` AND EXISTS (SELECT 1 FROM secret_words ${w} WHERE ${w}.arn = s.arn AND ${w}.field = w0.field AND ${w}.attr = w0.attr AND ${w}.word GLOB ${startsWith(word)})`;
+      return ` AND EXISTS (SELECT 1 FROM secret_words ${w} WHERE ${w}.arn = s.arn AND ${w}.field = w0.field AND ${w}.attr = w0.attr AND ${startsWith(`${w}.word`, word)})`;
     })
     .join("");
-  return `EXISTS (SELECT 1 FROM secret_words w0 WHERE w0.arn = s.arn AND w0.word GLOB ${startsWith(first!)}${sameAttribute})`;
+  return `EXISTS (SELECT 1 FROM secret_words w0 WHERE w0.arn = s.arn AND ${startsWith("w0.word", first!)}${sameAttribute})`;
 }
 
 /** Word filters offer their longest words as alternative ways in; the probe picks the rarest. */
@@ -126,21 +135,21 @@ export function candidates(filter: Filter): string[][] | undefined {
   return filter.values.map((pattern) => {
     switch (filter.key) {
       case "name":
-        return [`SELECT arn FROM secrets WHERE ${scope} AND name GLOB ${startsWith(pattern)}`];
+        return [`SELECT arn FROM secrets WHERE ${scope} AND ${prefixRange("name", pattern)}`];
       case "primary-region":
-        return [`SELECT arn FROM secrets WHERE ${scope} AND primary_region GLOB ${startsWith(pattern)}`];
+        return [`SELECT arn FROM secrets WHERE ${scope} AND ${prefixRange("primary_region", pattern)}`];
       case "owning-service":
-        return [`SELECT arn FROM secrets WHERE ${scope} AND owning_service GLOB ${startsWith(pattern)}`];
+        return [`SELECT arn FROM secrets WHERE ${scope} AND ${prefixRange("owning_service", pattern)}`];
       case "tag-key":
-        return [`SELECT arn FROM secret_tags WHERE ${scope} AND key GLOB ${startsWith(pattern)}`];
+        return [`SELECT arn FROM secret_tags WHERE ${scope} AND ${prefixRange("key", pattern)}`];
       case "tag-value":
-        return [`SELECT arn FROM secret_tags WHERE ${scope} AND value GLOB ${startsWith(pattern)}`];
+        return [`SELECT arn FROM secret_tags WHERE ${scope} AND ${prefixRange("value", pattern)}`];
       case "description":
       case "all": {
         const words = longestFirst(searchWords(pattern)).slice(0, WORD_OPTIONS);
         if (words.length === 0) return [`SELECT arn FROM secrets WHERE ${scope} AND 0`];
         const fields = (filter.key === "all" ? WORD_FIELDS : (["description"] as const)).map(literal).join(", ");
-        return words.map((word) => `SELECT arn FROM secret_words WHERE ${scope} AND field IN (${fields}) AND word GLOB ${startsWith(word)}`);
+        return words.map((word) => `SELECT arn FROM secret_words WHERE ${scope} AND field IN (${fields}) AND ${prefixRange("word", word)}`);
       }
     }
   });

@@ -88,6 +88,9 @@ export const MAX_STATEMENT = 90_000;
 const COLUMNS = `s.arn, s.name, s.description, s.kms_key_id, s.type, s.created_at, s.last_changed_at, s.last_accessed_at,
   s.deleted_at, s.primary_region, s.owning_service, s.tags_json, s.tags_set, s.versions_to_stages_json`;
 
+/** What visiblePage judges each match of its window by. */
+const JUDGED_COLUMNS = "s.arn, s.tags_json";
+
 interface Row {
   arn: string;
   name: string;
@@ -116,26 +119,60 @@ export class StatementTooLong extends Error {}
 /**
  * Reads up to `limit` secrets after `after`, in the query's order. A walk reads at most `scan` rows of the sort
  * index: when they hold `limit` matches or fewer, the page has just those (possibly none) and `next` is the last
- * row read, unless it was the range's last.
+ * row read, unless it was the range's last. With `visible` (a caller that may not list every secret) see visiblePage.
  */
-export async function listPage(db: D1Database, query: ListQuery, limit: number, after?: Position, scan = MAX_SCAN): Promise<Page> {
+export async function listPage(
+  db: D1Database,
+  query: ListQuery,
+  limit: number,
+  after?: Position,
+  scan = MAX_SCAN,
+  visible?: (secret: Judged) => boolean,
+): Promise<Page> {
   if (!Number.isSafeInteger(scan) || scan < 1) throw new RangeError(`scan must be a positive integer, not ${scan}`);
+  if (visible) return visiblePage(db, query, limit, after, scan, visible);
   const plan = await choosePlan(db, query);
   const { sql, params } = pageStatement(query, plan, limit + 1, after, scan);
   const { results } = await db.prepare(sql).bind(...params).all<Row>();
   const matches = results.filter((r) => r.window_end === null);
   const rows = matches.slice(0, limit);
-  let next: Position | undefined;
-  if (matches.length > limit) {
-    const last = rows.at(-1)!;
-    next = [last.sort_key, last.arn];
-  } else {
-    // The page read its whole window: continue after the window's last row, unless no row follows it.
-    const end = results.find((r) => r.window_end !== null);
-    const positions = end ? (JSON.parse(end.window_end!) as Position[]) : [];
-    if (positions.length === 2) next = positions[0];
-  }
-  return { secrets: rows.map(toListed), next };
+  return { secrets: rows.map(toListed), next: matches.length > limit ? positionOf(rows.at(-1)!) : windowNext(results) };
+}
+
+/** What a listing judges a secret by: its ARN and tags. */
+export type Judged = Pick<ListedSecret, "arn" | "tags">;
+
+const positionOf = (row: { sort_key: number | string; arn: string }): Position => [row.sort_key, row.arn];
+
+/** After a page that read its whole window: the window's last row, unless no row follows it. */
+function windowNext(results: Pick<Row, "window_end">[]): Position | undefined {
+  const end = results.find((r) => r.window_end !== null);
+  const positions = end ? (JSON.parse(end.window_end!) as Position[]) : [];
+  return positions.length === 2 ? positions[0] : undefined;
+}
+
+/**
+ * A page for a caller who may not list every secret: nothing of it depends on the rows the caller may not see
+ * (docs/parity.md "Listings reveal nothing of hidden secrets"). Whatever the filters, it walks one whole window of
+ * the sort index (no plan chosen by counting matches, no stop after enough matches), judges every match by its ARN
+ * and tags, keeps the first `limit` visible ones, and continues after the last of them only when a visible match
+ * follows within the window, else after the window when rows follow it. Then it reads the kept rows' columns.
+ */
+async function visiblePage(db: D1Database, query: ListQuery, limit: number, after: Position | undefined, scan: number, visible: (s: Judged) => boolean): Promise<Page> {
+  // A window holds at most `scan` rows, so with a limit of scan + 1 the window's end is always looked up.
+  const { sql, params } = pageStatement(query, { kind: "walk" }, scan + 1, after, scan, JUDGED_COLUMNS);
+  const { results } = await db.prepare(sql).bind(...params).all<Pick<Row, "arn" | "tags_json" | "sort_key" | "window_end">>();
+  const shown = results.filter((r) => r.window_end === null && visible({ arn: r.arn, tags: JSON.parse(r.tags_json) as TagPair[] }));
+  const rows = shown.slice(0, limit);
+  const next = shown.length > limit ? positionOf(rows.at(-1)!) : windowNext(results);
+  if (rows.length === 0) return { secrets: [], next };
+  const { column } = SORTS[query.sortBy];
+  const direction = query.sortOrder === "desc" ? "DESC" : "ASC";
+  const read = await db
+    .prepare(`SELECT ${COLUMNS}, s.${column} AS sort_key FROM secrets s WHERE s.arn IN (${rows.map((r) => literal(r.arn)).join(", ")})
+      ORDER BY s.${column} ${direction}, s.arn ${direction}`)
+    .all<Row>();
+  return { secrets: read.results.map(toListed), next };
 }
 
 /**
@@ -190,6 +227,7 @@ export function pageStatement(
   limit: number,
   after?: Position,
   scan = MAX_SCAN,
+  columns = COLUMNS,
 ): { sql: string; params: (string | number | null)[] } {
   const { column, index } = SORTS[query.sortBy];
   const desc = query.sortOrder === "desc";
@@ -219,7 +257,7 @@ export function pageStatement(
       if (desc || !after) scope.push(`s.name >= ${literal(prefix)}`);
     }
     const range = `FROM secrets s INDEXED BY ${index} WHERE ${scope.join(" AND ")} ORDER BY s.${column} ${direction}, s.arn ${direction}`;
-    const nulls = COLUMNS.split(",").map(() => "NULL").join(", ");
+    const nulls = columns.split(",").map(() => "NULL").join(", ");
     // page: the window w, the next ?6 (sort key, ARN, rowid) of the sort index, read from it alone, is a co-routine
     // that the page consumes in its order (no sort step), stopping once ?5 rows matched; each row is read by rowid
     // and tested. page keeps only the matches' rowid and position; their columns are read at the end. Only a page
@@ -231,7 +269,7 @@ export function pageStatement(
         FROM (SELECT s.rowid AS id, s.${column} AS k, s.arn AS arn ${range} LIMIT ?6) AS w CROSS JOIN secrets s ON s.rowid = w.id
         WHERE ${[...live, filtersSql(query.filters, skip)].join(" AND ")} ORDER BY w.k ${direction}, w.arn ${direction} LIMIT ?5
       )
-      SELECT ${COLUMNS.replace("s.arn,", "s.arn AS arn,")}, p.k AS sort_key, NULL AS window_end FROM page p CROSS JOIN secrets s ON s.rowid = p.id
+      SELECT ${columns.replace("s.arn,", "s.arn AS arn,")}, p.k AS sort_key, NULL AS window_end FROM page p CROSS JOIN secrets s ON s.rowid = p.id
       UNION ALL
       SELECT ${nulls}, NULL, (SELECT json_group_array(json_array(k, arn)) FROM (SELECT s.${column} AS k, s.arn AS arn ${range} LIMIT 2 OFFSET ?6 - 1))
       WHERE (SELECT count(*) FROM page) < ?5

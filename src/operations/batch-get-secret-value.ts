@@ -47,8 +47,8 @@ export const batchGetSecretValue = defineOperation({
         sortOrder: "asc" as const,
         includePlannedDeletion: false,
       };
-      const page = await findSecrets(ctx, "BatchGetSecretValue", query, input.MaxResults ?? 20, input.NextToken);
-      ids = page.secrets.filter(visible).map((s) => s.arn);
+      const page = await findSecrets(ctx, "BatchGetSecretValue", query, input.MaxResults ?? 20, input.NextToken, visible);
+      ids = page.secrets.map((s) => s.arn);
       nextToken = page.nextToken;
     }
 

@@ -5,7 +5,7 @@ import { keyRing } from "../crypto/keys";
 import { openPageToken, sealPageToken } from "../crypto/page-token";
 import { Bool, NextToken } from "../domain/schemas";
 import { FILTER_KEYS, type Filter } from "../index-db/filters";
-import { type ListQuery, type ListedSecret, type Position, type SortBy, StatementTooLong, listPage } from "../index-db/list-query";
+import { type Judged, type ListQuery, type ListedSecret, MAX_SCAN, type Position, type SortBy, StatementTooLong, listPage } from "../index-db/list-query";
 import { AwsError } from "../protocol/errors";
 import { seconds } from "../protocol/json";
 import { accessDenied, decide, judge, mayAllowSomeSecret } from "../authz/secret";
@@ -39,8 +39,8 @@ export const listSecrets = defineOperation({
       sortOrder: input.SortOrder ?? "asc",
       includePlannedDeletion: input.IncludePlannedDeletion ?? false,
     };
-    const page = await findSecrets(ctx, "ListSecrets", query, input.MaxResults ?? 100, input.NextToken);
-    return { SecretList: page.secrets.filter(visible).map(listEntry), NextToken: page.nextToken };
+    const page = await findSecrets(ctx, "ListSecrets", query, input.MaxResults ?? 100, input.NextToken, visible);
+    return { SecretList: page.secrets.map(listEntry), NextToken: page.nextToken };
   },
 });
 
@@ -54,14 +54,16 @@ export function filtersOf(filters: z.output<typeof Filters> | undefined): Filter
 }
 
 /**
- * Which index rows the caller may see in a listing (ListSecrets, BatchGetSecretValue with Filters). A key without a
- * policy sees all. A policy that denies secretsmanager:ListSecrets on `*`, or has no Allow for it whose conditions
- * on the request (its source address, time, principal tags…) hold, refuses the call as AWS does. Otherwise each row is judged with its ARN and tags from the index (the identity policy only:
- * resource policies are not indexed), and rows it may not list are left out, so a page can hold fewer than
- * MaxResults; NextToken still continues after the last row read (encrypted, so it reveals nothing of that row).
+ * Which index rows the caller may see in a listing (ListSecrets, BatchGetSecretValue with Filters); undefined for a
+ * key without a policy, which sees all. A policy that denies secretsmanager:ListSecrets on `*`, or has no Allow for
+ * it whose conditions on the request (its source address, time, principal tags…) hold, refuses the call as AWS
+ * does. Otherwise each row is judged with its ARN and tags from the index (the identity policy only: resource
+ * policies are not indexed), and the page is read so that nothing of it depends on the rows left out
+ * (list-query.ts visiblePage): a page can hold fewer than MaxResults, and NextToken (encrypted, so it reveals
+ * nothing of the row it continues after) comes back only when a visible secret follows or the window ended.
  */
-export function listable(ctx: Context): (s: ListedSecret) => boolean {
-  if (ctx.caller.identityPolicy === undefined) return () => true;
+export function listable(ctx: Context): ((s: Judged) => boolean) | undefined {
+  if (ctx.caller.identityPolicy === undefined) return undefined;
   const auth = authFor(ctx, "ListSecrets", "*");
   const call = decide(auth, { arn: "*" });
   if (call.decision === "ExplicitDeny" || (call.decision === "ImplicitDeny" && !mayAllowSomeSecret(auth))) {
@@ -75,7 +77,14 @@ export function listable(ctx: Context): (s: ListedSecret) => boolean {
  * row the caller may not list never shows, and bound to the operation, the caller's account and region and the
  * whole query, so a forged token, or one from another listing, is InvalidNextTokenException.
  */
-export async function findSecrets(ctx: Context, operation: string, query: ListQuery, limit: number, nextToken: string | undefined) {
+export async function findSecrets(
+  ctx: Context,
+  operation: string,
+  query: ListQuery,
+  limit: number,
+  nextToken: string | undefined,
+  visible: ((s: Judged) => boolean) | undefined,
+) {
   const ring = keyRing(ctx.env.KMS_KEYS);
   const binding = JSON.stringify([operation, query]);
   let after: Position | undefined;
@@ -83,7 +92,7 @@ export async function findSecrets(ctx: Context, operation: string, query: ListQu
     after = positionOf(await openPageToken(ring, binding, nextToken), query.sortBy);
     if (!after) throw new AwsError("InvalidNextTokenException", "The NextToken value is invalid.");
   }
-  const page = await listPage(ctx.env.DB, query, limit, after).catch((error: unknown) => {
+  const page = await listPage(ctx.env.DB, query, limit, after, MAX_SCAN, visible).catch((error: unknown) => {
     if (error instanceof StatementTooLong) throw new AwsError("InvalidParameterException", "The filters are too long to search. Use fewer or shorter filter values.");
     throw error;
   });

@@ -22,14 +22,15 @@ export async function dispatch(c: HonoContext<AppEnv>): Promise<object> {
 }
 
 /**
- * The request body as text, refused past MAX_BODY_BYTES. An oversize body is still read (and discarded) up to
- * DRAIN_LIMIT_BYTES, so the client, still sending, gets the 400 instead of a reset connection.
+ * The request body as the bytes sent (the signature covers those), refused past MAX_BODY_BYTES. An oversize body is
+ * still read (and discarded) up to DRAIN_LIMIT_BYTES, so the client, still sending, gets the 400 instead of a reset
+ * connection.
  */
-export async function readBody(request: Request): Promise<string> {
+export async function readBody(request: Request): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   try {
     // With a declared length within the limit, the runtime's framing already bounds the body in bytes.
-    if (declared <= MAX_BODY_BYTES) return await request.text();
+    if (declared <= MAX_BODY_BYTES) return new Uint8Array(await request.arrayBuffer());
     return await readBounded(request);
   } catch (error) {
     if (error instanceof AwsError) throw error;
@@ -40,8 +41,8 @@ export async function readBody(request: Request): Promise<string> {
 
 const DRAIN_LIMIT_BYTES = 32 << 20;
 
-async function readBounded(request: Request): Promise<string> {
-  if (!request.body) return "";
+async function readBounded(request: Request): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of request.body) {
@@ -56,7 +57,18 @@ async function readBounded(request: Request): Promise<string> {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return bytes;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/** A verified body as text: UTF-8 (a leading byte-order mark is dropped); any other bytes are refused. */
+export function bodyText(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new AwsError("SerializationException", "The request body is not valid UTF-8.");
+  }
 }
 
 function parseBody(body: string): unknown {

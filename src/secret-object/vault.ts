@@ -32,7 +32,7 @@ export class Vault {
 
   async seal(arn: string, kekId: string, versionId: string, value: SecretValue): Promise<Sealed> {
     const [envelope, hash] = await Promise.all([
-      seal(this.ring, kekId, value.bytes, { arn, versionId }),
+      seal(this.ring, kekId, value.bytes, { arn, versionId, kind: value.kind }),
       valueHash(this.ring, arn, value.kind, value.bytes),
     ]);
     return { versionId, kekId, kind: value.kind, envelope, hash };
@@ -40,7 +40,7 @@ export class Vault {
 
   async open(arn: string, version: VersionRow): Promise<Result<SecretValue>> {
     try {
-      const bytes = await open(this.ring, version.envelope, { arn, versionId: version.versionId }, this.deks);
+      const bytes = await open(this.ring, version.envelope, { arn, versionId: version.versionId, kind: version.kind }, this.deks);
       return ok({ kind: version.kind, bytes });
     } catch (error) {
       if (error instanceof DecryptionError) return fail(decryptionFailure());
@@ -53,13 +53,14 @@ export class Vault {
     return version.kind === value.kind && (await matchesHash(this.ring, version.valueHash, arn, value.kind, value.bytes));
   }
 
-  /** The versions' values re-encrypted under `kekId`, bound to the same ARN and VersionIds. */
+  /** The versions' values re-encrypted under `kekId`, bound to the same ARN, VersionIds and kinds (v2 envelopes). */
   async reseal(arn: string, versions: VersionRow[], kekId: string): Promise<Result<{ versionId: string; envelope: Envelope }[]>> {
     const resealed: { versionId: string; envelope: Envelope }[] = [];
     for (const version of versions) {
       const value = await this.open(arn, version);
       if (!value.ok) return value;
-      resealed.push({ versionId: version.versionId, envelope: await seal(this.ring, kekId, value.value.bytes, { arn, versionId: version.versionId }) });
+      const binding = { arn, versionId: version.versionId, kind: version.kind };
+      resealed.push({ versionId: version.versionId, envelope: await seal(this.ring, kekId, value.value.bytes, binding) });
     }
     return ok(resealed);
   }

@@ -4,6 +4,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { fromBase64, toBase64 } from "../../src/crypto/base64";
+import { DEFAULT_KEY_NAME, keyRing } from "../../src/crypto/keys";
+import { sealV1 } from "../support/legacy-envelope";
 import { createUniqueSecret, secretStub, uniqueName } from "../support/fixtures";
 import { type SmResponse, sm, token } from "../support/sm";
 
@@ -23,6 +25,12 @@ async function readEnvelope(name: string, versionId: string): Promise<string> {
 async function writeEnvelope(name: string, versionId: string, envelope: string): Promise<void> {
   await runInDurableObject(secretStub(name), (_instance, state) => {
     state.storage.sql.exec("UPDATE versions SET envelope = ? WHERE version_id = ?", envelope, versionId);
+  });
+}
+
+async function setKind(name: string, versionId: string, kind: string): Promise<void> {
+  await runInDurableObject(secretStub(name), (_instance, state) => {
+    state.storage.sql.exec("UPDATE versions SET kind = ? WHERE version_id = ?", kind, versionId);
   });
 }
 
@@ -90,6 +98,29 @@ describe("tampered envelopes answer DecryptionFailure", () => {
     const envelope = JSON.parse(await readEnvelope(name, versionId)) as Record<string, unknown>;
     await writeEnvelope(name, versionId, JSON.stringify({ ...envelope, kekVersion: "99" }));
     expectDecryptionFailure(await sm("GetSecretValue", { SecretId: name }), plaintext);
+  });
+
+  it("a value's kind changed in storage (string ↔ binary) returns DecryptionFailure, not the bytes as the other kind", async () => {
+    const { name, plaintext, versionId } = await createWithValue("tamper-kind");
+    await setKind(name, versionId, "binary");
+    expectDecryptionFailure(await sm("GetSecretValue", { SecretId: name }), plaintext);
+    expectDecryptionFailure(await sm("GetSecretValue", { SecretId: name }), btoa(plaintext));
+    const binary = uniqueName("tamper-kind-binary");
+    const created = await sm("CreateSecret", { Name: binary, SecretBinary: btoa("binary-kind-value"), ClientRequestToken: token() });
+    await setKind(binary, created.body.VersionId, "string");
+    expectDecryptionFailure(await sm("GetSecretValue", { SecretId: binary }), "binary-kind-value");
+  });
+
+  it("a version sealed before the kind was bound (envelope v1) stays readable, and re-encryption binds its kind", async () => {
+    const { name, plaintext, versionId } = await createWithValue("legacy-v1");
+    const arn = (await sm("DescribeSecret", { SecretId: name })).body.ARN as string;
+    const legacy = await sealV1(keyRing(env.KMS_KEYS), DEFAULT_KEY_NAME, new TextEncoder().encode(plaintext), { arn, versionId });
+    await writeEnvelope(name, versionId, JSON.stringify(legacy));
+    expect((await sm("GetSecretValue", { SecretId: name })).body.SecretString).toBe(plaintext);
+    // UpdateSecret to another key re-encrypts every version as v2.
+    expect((await sm("UpdateSecret", { SecretId: name, KmsKeyId: "alias/payments" })).status).toBe(200);
+    expect(JSON.parse(await readEnvelope(name, versionId))).toMatchObject({ v: 2, kekId: "alias/payments" });
+    expect((await sm("GetSecretValue", { SecretId: name })).body.SecretString).toBe(plaintext);
   });
 
   it("a repeated PutSecretValue token is still recognised after its envelope was tampered with", async () => {

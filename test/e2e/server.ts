@@ -1,5 +1,7 @@
 // The local server as `npm start` runs it (scripts/start.mjs: miniflare → workerd), on a free loopback
 // port and a state directory of the caller's choosing; started, awaited, stopped and restarted by tests.
+// It brings its own keys (E2E_ACCESS_KEYS, E2E_KMS_KEYS) and its own dev-vars path (DEV_VARS, in its state
+// directory): the working copy's .dev.vars and .wrangler/state are never read or written.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -7,7 +9,36 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** The README's local key pair, which the e2e clients sign with (client.ts CREDENTIALS). */
+export const E2E_ACCESS_KEYS = [{ accessKeyId: "test", secretAccessKey: "test", accountId: "111122223333" }];
+/** A fixed key ring for test servers. */
+/** A customer key beside the default, for replicas sealed under a key of their own (cross-client/scenarios/replication.ts). */
+export const REPLICA_KEY = "alias/replica-key";
+
+export const E2E_KMS_KEYS = {
+  "alias/aws/secretsmanager": { current: "1", versions: { "1": "ZTJlLWxvY2FsLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDE=" } },
+  [REPLICA_KEY]: { current: "1", versions: { "1": "cmVwbGljYS1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMjM=" } },
+};
+
+/**
+ * The environment of a test server: its port and state, the test keys (`extra` may replace them, or remove one
+ * by mapping it to undefined), and a dev-vars file of its own in the state directory.
+ */
+export function serverEnv(port: number, stateDir: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    KMS_KEYS: JSON.stringify(E2E_KMS_KEYS),
+    ACCESS_KEYS: JSON.stringify(E2E_ACCESS_KEYS),
+    DEV_VARS: join(stateDir, "dev.vars"),
+    ...extra,
+    PORT: String(port),
+    STATE_DIR: stateDir,
+  };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+  return env;
+}
 const START_LIMIT_MS = 90_000;
 const STOP_LIMIT_MS = 15_000;
 const LOG_LINES = 80;
@@ -37,10 +68,11 @@ export const removeStateDir = (dir: string): void => rmSync(dir, { recursive: tr
  * Starts `node scripts/start.mjs` with PORT and STATE_DIR and resolves once it answers HTTP. `env` adds to its
  * environment, e.g. ACCESS_KEYS or KMS_KEYS, which start.mjs passes to the Worker in place of .dev.vars.
  */
-export async function startServer(options: { stateDir: string; port?: number; env?: Record<string, string> }): Promise<LocalServer> {
+export async function startServer(options: { stateDir: string; port?: number; env?: Record<string, string>; root?: string }): Promise<LocalServer> {
   const port = options.port ?? (await freePort());
   const extraEnv = options.env ?? {};
-  let running = await launch(port, options.stateDir, extraEnv);
+  const root = options.root ?? ROOT;
+  let running = await launch(port, options.stateDir, extraEnv, root);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
@@ -48,11 +80,11 @@ export async function startServer(options: { stateDir: string; port?: number; en
     stop: () => running.stop(),
     kill: () => running.kill(),
     async start() {
-      running = await launch(port, options.stateDir, extraEnv);
+      running = await launch(port, options.stateDir, extraEnv, root);
     },
     async restart() {
       await running.stop();
-      running = await launch(port, options.stateDir, extraEnv);
+      running = await launch(port, options.stateDir, extraEnv, root);
     },
     log: () => running.log(),
   };
@@ -80,11 +112,12 @@ async function launch(
   port: number,
   stateDir: string,
   extraEnv: Record<string, string>,
+  root: string,
 ): Promise<{ stop(): Promise<void>; kill(): Promise<void>; log(): string[] }> {
   // detached: start.mjs leads a new process group, so one signal reaches its workerd too.
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
-    cwd: ROOT,
-    env: { ...process.env, ...extraEnv, PORT: String(port), STATE_DIR: stateDir },
+    cwd: root,
+    env: serverEnv(port, stateDir, extraEnv),
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -347,6 +347,50 @@ describe("tag changes and tag conditions", () => {
   });
 });
 
+describe("tag keys that differ only in case (docs/parity.md)", () => {
+  const classified = as("AKIDCLASSIFIED");
+  const CLASSIFIED = `arn:aws:iam::${ACCOUNT}:user/classified`;
+  const restricted = { Key: "classification", Value: "restricted" };
+  const looksPublic = { Key: "Classification", Value: "public" };
+
+  it("a caller cannot add a case variant of a tag key its policy guards (aws:TagKeys sees it)", async () => {
+    const name = uniqueName("restricted");
+    await create(name, { Tags: [restricted] });
+    expect(errorOf(await classified("GetSecretValue", { SecretId: name })).code).toBe("AccessDeniedException");
+    expectDenied(
+      await classified("TagResource", { SecretId: name, Tags: [looksPublic] }),
+      denial(CLASSIFIED, "TagResource", name, "with an explicit deny in an identity-based policy"),
+    );
+    expect(errorOf(await classified("UntagResource", { SecretId: name, TagKeys: ["CLASSIFICATION"] })).code).toBe("AccessDeniedException");
+    expect(errorOf(await classified("GetSecretValue", { SecretId: name })).code).toBe("AccessDeniedException");
+  });
+
+  it("a Deny applies when any case variant of the tag satisfies it, in either tag order", async () => {
+    for (const tags of [[restricted, looksPublic], [looksPublic, restricted]]) {
+      const name = uniqueName("restricted");
+      await create(name, { Tags: tags });
+      expect(errorOf(await classified("GetSecretValue", { SecretId: name })).code).toBe("AccessDeniedException");
+    }
+    const added = uniqueName("restricted");
+    await create(added, { Tags: [restricted] });
+    expect((await sm("TagResource", { SecretId: added, Tags: [looksPublic] })).status).toBe(200);
+    expect(errorOf(await classified("GetSecretValue", { SecretId: added })).code).toBe("AccessDeniedException");
+  });
+
+  it("an Allow applies only when every case variant of the tag satisfies it, in either tag order", async () => {
+    const red = { Key: "team", Value: "red" };
+    const blueVariant = { Key: "TEAM", Value: "blue" };
+    for (const tags of [[red, blueVariant], [blueVariant, red]]) {
+      const name = uniqueName();
+      await create(name, { Tags: tags });
+      expectDenied(await blue("GetSecretValue", { SecretId: name }), denial(BLUE_READER, "GetSecretValue", name, noIdentityAllow("GetSecretValue")));
+    }
+    const both = uniqueName();
+    await create(both, { Tags: [{ Key: "team", Value: "blue" }, { Key: "Team", Value: "blue" }] });
+    expect((await blue("GetSecretValue", { SecretId: both })).status).toBe(200);
+  });
+});
+
 describe("request keys: aws:SourceIp and aws:SecureTransport", () => {
   /** A call by the office key, over http or https, from the given client address (cf-connecting-ip). */
   async function office(ip: string, protocol: "http" | "https", operation = "GetRandomPassword", input: object = { PasswordLength: 8 }) {
@@ -376,7 +420,7 @@ describe("request keys: aws:SourceIp and aws:SecureTransport", () => {
 });
 
 describe("ListSecrets shows only what the caller may list", () => {
-  it("a tag-limited key lists only the secrets with that tag, on every page, with NextToken still advancing", async () => {
+  it("a tag-limited key lists only the secrets with that tag, on every page, with NextToken only while one follows", async () => {
     const region = isolatedRegion();
     const names = ["a-blue", "b-red", "c-blue", "d-untagged", "e-blue", "f-red"];
     for (const name of names) {
@@ -396,9 +440,41 @@ describe("ListSecrets shows only what the caller may list", () => {
       pages++;
     } while (next);
     expect(seen).toEqual(["a-blue", "c-blue", "e-blue"]);
-    expect(pages).toBe(3);
+    expect(pages).toBe(2);
     const all = await sm("ListSecrets", {}, { region });
     expect(all.body.SecretList.map((e: { Name: string }) => e.Name)).toEqual(names);
+  });
+
+  it("NextToken, page size and entries do not depend on whether hidden secrets match the filters (ListSecrets, BatchGetSecretValue)", async () => {
+    const region = isolatedRegion();
+    // Hidden ones before and after the one blue may list, in created order.
+    await create("hidden/payroll-db", { Description: "payroll db", Tags: [{ Key: "team", Value: "red" }] }, { region });
+    await create("blue1", { Description: "blue one", ...tagged("blue") }, { region });
+    await create("hidden/payroll-api", { Description: "payroll api", Tags: [{ Key: "team", Value: "red" }] }, { region });
+    await settled(region, ["hidden/payroll-db", "blue1", "hidden/payroll-api"]);
+    const probes: [key: string, visible: string, hit: string, miss: string][] = [
+      ["name", "blue1", "hidden/pay", "hidden/paz"],
+      ["tag-value", "blue", "red", "rez"],
+      ["description", "blue", "payroll", "payrolz"],
+      ["all", "blue1", "payroll", "payrolz"],
+    ];
+    const answer = async (op: string, key: string, values: string[], input: Record<string, unknown>) => {
+      const res = await sm(op, { Filters: [{ Key: key, Values: values }], ...input }, { region, accessKeyId: "AKIDBLUEBATCH" });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const entries = (res.body.SecretList ?? res.body.SecretValues) as { Name: string }[];
+      return { names: entries.map((e) => e.Name), next: "NextToken" in res.body };
+    };
+    for (const [key, visible, hit, miss] of probes) {
+      for (const input of [{ MaxResults: 1 }, { MaxResults: 1, SortOrder: "desc" }, { MaxResults: 1, SortBy: "name" }, { MaxResults: 2 }]) {
+        const label = `${key} ${JSON.stringify(input)}`;
+        const hidden = await answer("ListSecrets", key, [visible, hit], input);
+        expect(hidden, label).toEqual({ names: ["blue1"], next: false });
+        expect(await answer("ListSecrets", key, [visible, miss], input), label).toEqual(hidden);
+      }
+      const batch = await answer("BatchGetSecretValue", key, [visible, hit], { MaxResults: 1 });
+      expect(batch, key).toEqual({ names: ["blue1"], next: false });
+      expect(await answer("BatchGetSecretValue", key, [visible, miss], { MaxResults: 1 }), key).toEqual(batch);
+    }
   });
 
   it("a key whose policy never allows ListSecrets is refused with AccessDeniedException", async () => {

@@ -495,6 +495,46 @@ describe("Filters validation", () => {
   });
 });
 
+describe("filter values of every length the model allows", () => {
+  // One secret whose every filtered attribute is long: the index tests each row with the filter, so each value
+  // below is compared with a stored one (D1 refuses LIKE/GLOB patterns over 50 bytes).
+  const r = region();
+  const attribute: Record<string, string> = {
+    name: "n".repeat(512),
+    description: "d".repeat(512),
+    "tag-key": "k".repeat(128),
+    "tag-value": "v".repeat(256),
+    "primary-region": "p".repeat(512),
+    "owning-service": "o".repeat(512),
+    all: "d".repeat(512),
+  };
+  beforeAll(async () => {
+    await seed(r, { [attribute.name!]: { Description: `${attribute.description} words`, Tags: [{ Key: attribute["tag-key"], Value: attribute["tag-value"] }] } });
+    await env.DB.prepare("UPDATE secrets SET primary_region = ?, owning_service = ? WHERE region = ?").bind(attribute["primary-region"], attribute["owning-service"], r.name).run();
+  });
+
+  for (const key of ["name", "tag-key", "description", "tag-value", "primary-region", "owning-service", "all"]) {
+    it(`${key}: values of 1, 49, 50, 51, 256 and 512 characters, plain and negated, in ListSecrets and BatchGetSecretValue`, async () => {
+      for (const length of [1, 49, 50, 51, 256, 512]) {
+        const value = attribute[key]!.slice(0, length).padEnd(length, "x");
+        const matches = attribute[key]!.length >= length;
+        // Negated, a value of `length` characters has `length - 1` after its `!` (a lone `!` has no words to test).
+        const negated = length > 1 ? [[`!${value.slice(0, -1)}`, attribute[key]!.length < length - 1] as const] : [];
+        for (const [filterValue, listed] of [[value, matches] as const, ...negated]) {
+          const Filters = [{ Key: key, Values: [filterValue] }];
+          const label = `${key} ${filterValue.length} characters`;
+          const list = await r.call("ListSecrets", { Filters });
+          expect(list.status, `${label}: ${JSON.stringify(list.body)}`).toBe(200);
+          expect(list.body.SecretList.map((e: Entry) => e.Name), label).toEqual(listed ? [attribute.name] : []);
+          const batch = await r.call("BatchGetSecretValue", { Filters });
+          expect(batch.status, `${label}: ${JSON.stringify(batch.body)}`).toBe(200);
+          expect(batch.body.SecretValues.map((e: Entry) => e.Name), label).toEqual(listed ? [attribute.name] : []);
+        }
+      }
+    });
+  }
+});
+
 describe("SortBy and SortOrder", () => {
   const regionName = isolatedRegion();
   // Orders that differ per key; ties on created-date and last-accessed-date; two never-read secrets.
@@ -705,6 +745,56 @@ describe("a walk reads at most a window of the sort index per page", () => {
   });
 });
 
+describe("a page for a caller who may not list every secret depends on nothing hidden", () => {
+  // listPage with `visible`, a window of 5 rows. 30 secrets by creation time: every 7th is visible (vis/…), the others
+  // hidden; hidden names alternate between two prefixes, so a filter on either prefix matches many hidden rows.
+  const regionName = isolatedRegion();
+  const SCAN = 5;
+  const rows = Array.from({ length: 30 }, (_, i) =>
+    indexRow(regionName, i % 7 === 3 ? `vis/${i}` : `${i % 2 ? "hidden/pay" : "hidden/tax"}-${i}`, { createdAt: 10_000 + i }),
+  );
+  const visible = (s: { arn: string }) => s.arn.includes(":secret:vis/");
+  beforeAll(() => writeRows(rows));
+
+  /** Every page of a query, following `next`, and every statement they sent. */
+  async function pagesOf(values: string[], limit: number, sortOrder: "asc" | "desc") {
+    const statements: string[] = [];
+    const db = new Proxy(env.DB, {
+      get(target, key) {
+        if (key === "prepare") return (sql: string) => (statements.push(sql), target.prepare(sql));
+        const value = Reflect.get(target, key);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const q: ListQuery = { accountId: ACCOUNT, region: regionName, filters: [{ key: "name", values }], sortBy: "created-date", sortOrder, includePlannedDeletion: false };
+    const pages: { names: string[]; next?: Position }[] = [];
+    let after: Position | undefined;
+    do {
+      const page = await listPage(db, q, limit, after, SCAN, visible);
+      pages.push({ names: page.secrets.map((s) => s.name), next: page.next });
+      after = page.next;
+    } while (after && pages.length <= rows.length);
+    return { pages, statements };
+  }
+
+  for (const sortOrder of ["asc", "desc"] as const) {
+    it(`pages, positions and statements are the same whether hidden secrets match or not (${sortOrder})`, async () => {
+      for (const limit of [1, 2, 100]) {
+        const none = await pagesOf(["vis/", "nothing/"], limit, sortOrder);
+        const names = none.pages.flatMap((p) => p.names);
+        expect(names).toEqual(sorted(rows.filter(visible), "created-date", sortOrder));
+        for (const hidden of ["hidden/pay", "hidden/", "h"]) {
+          const some = await pagesOf(["vis/", hidden], limit, sortOrder);
+          expect(some.pages, `${hidden}, limit ${limit}`).toEqual(none.pages);
+          // One walk of a whole window per page (no plan probe counting matches), plus one read of the rows shown.
+          expect(some.statements.length).toBe(none.statements.length);
+          expect(some.statements.every((sql) => !sql.includes("json_array(json_array("))).toBe(true);
+        }
+      }
+    });
+  }
+});
+
 describe("NextToken", () => {
   const regionName = isolatedRegion();
   const r = region(regionName);
@@ -758,7 +848,7 @@ describe("NextToken", () => {
         if (next) tokens.push(next);
       } while (next);
       expect(seen.sort()).toEqual(["blue/first", "blue/last"]);
-      expect(tokens.length).toBeGreaterThanOrEqual(2);
+      expect(tokens.length).toBeGreaterThanOrEqual(1);
       for (const t of tokens) {
         const decoded = [t, ...t.split(".").map((part) => atob(part))].join("\n");
         for (const leak of forbidden) expect(decoded, `${SortBy} token ${t}`).not.toContain(leak);
@@ -986,7 +1076,7 @@ describe("the D1 index serves every filter and sort", () => {
       const filter: Filter = { key: "all", values: ["fleet 1050"] };
       const plan = await choosePlan(env.DB, q([filter]));
       expect(plan).toMatchObject({ kind: "candidates", filter });
-      expect((plan as Extract<Plan, { kind: "candidates" }>).branches).toEqual([expect.stringContaining("word GLOB '1050*'")]);
+      expect((plan as Extract<Plan, { kind: "candidates" }>).branches).toEqual([expect.stringContaining("word >= '1050' AND word < '1051'")]);
       expect(await region(dataRegion).names({ Filters: [{ Key: "all", Values: ["fleet 1050"] }] })).toEqual([`svc-2/item-1050`]);
       expect(await choosePlan(env.DB, q([{ key: "description", values: ["fleet"] }]))).toEqual({ kind: "walk" });
     });

@@ -80,6 +80,49 @@ describe("SigV4 authentication", () => {
     expect(errorOf(res).code).toBe("InvalidSignatureException");
   });
 
+  describe("the signature covers the body's bytes, not their decoded text", () => {
+    const utf8 = new TextEncoder();
+    /** Signs `signedBody` and sends `sent` (bytes) in its place. */
+    async function send(signedBody: string, sent: Uint8Array) {
+      const request = await signedRequest("GetRandomPassword", undefined, { rawBody: signedBody });
+      const response = await SELF.fetch("http://127.0.0.1/", { method: "POST", headers: request.headers, body: sent });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers } as SmResponse;
+    }
+    const body = JSON.stringify({ PasswordLength: 12, ExcludeCharacters: "\uFFFD" });
+
+    it("a byte-order mark prepended after signing is refused", async () => {
+      const res = await send(body, new Uint8Array([0xef, 0xbb, 0xbf, ...utf8.encode(body)]));
+      expect(errorOf(res)).toEqual({ code: "InvalidSignatureException", message: BAD_SIGNATURE });
+    });
+
+    it("an invalid byte in place of a signed replacement character (which it decodes to) is refused", async () => {
+      const signed = utf8.encode(body.replace("\\uFFFD", "\uFFFD"));
+      const at = signed.indexOf(0xef);
+      const forged = new Uint8Array([...signed.slice(0, at), 0xff, ...signed.slice(at + 3)]);
+      expect(new TextDecoder().decode(forged)).toBe(new TextDecoder().decode(signed));
+      const res = await send(body.replace("\\uFFFD", "\uFFFD"), forged);
+      expect(errorOf(res)).toEqual({ code: "InvalidSignatureException", message: BAD_SIGNATURE });
+    });
+
+    it("a signed body with a byte-order mark is read without it; signed bytes that are not UTF-8 are a SerializationException", async () => {
+      const withMark = await sm("GetRandomPassword", undefined, { rawBody: `\uFEFF${JSON.stringify({ PasswordLength: 12 })}` });
+      expect(withMark.status, JSON.stringify(withMark.body)).toBe(200);
+      expect(String(withMark.body.RandomPassword)).toHaveLength(12);
+      // The test signer hashes bytes as well as text.
+      const bytes = new Uint8Array([0x7b, 0xff, 0x7d]);
+      const request = await sign({ "content-type": "application/x-amz-json-1.1", "x-amz-target": "secretsmanager.GetRandomPassword" }, bytes as unknown as string);
+      const response = await SELF.fetch("http://127.0.0.1/", { method: "POST", headers: request.headers, body: bytes });
+      expect(await response.json()).toEqual({ __type: "SerializationException", Message: "The request body is not valid UTF-8." });
+    });
+  });
+
+  it("a header listed in SignedHeaders but absent from the request is InvalidSignatureException", async () => {
+    const res = await sm("GetRandomPassword", {}, {
+      afterSigning: (r) => void (r.headers.authorization = r.headers.authorization!.replace("SignedHeaders=", "SignedHeaders=x-absent;")),
+    });
+    expect(errorOf(res)).toEqual({ code: "InvalidSignatureException", message: BAD_SIGNATURE });
+  });
+
   it("a replay signed more than 15 minutes ago returns InvalidSignatureException 'Signature expired'", async () => {
     const res = await sm("GetRandomPassword", {}, { signingDate: new Date(Date.now() - 16 * 60_000) });
     expect(errorOf(res).code).toBe("InvalidSignatureException");

@@ -106,6 +106,51 @@ export const TEST_ACCESS_KEYS = [
     },
   },
   {
+    // Lists and reads (also in batches) only secrets tagged team=blue: the listing-oracle tests of issue 10.
+    accessKeyId: "AKIDBLUEBATCH",
+    secretAccessKey: "test-secret-blue-batch",
+    accountId: "111122223333",
+    principalArn: "arn:aws:iam::111122223333:user/blue-batch",
+    policy: {
+      Version: V,
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: ["secretsmanager:GetSecretValue", "secretsmanager:ListSecrets"],
+          Resource: "*",
+          Condition: { StringEquals: { "secretsmanager:ResourceTag/team": "blue" } },
+        },
+        { Effect: "Allow", Action: "secretsmanager:BatchGetSecretValue", Resource: "*" },
+      ],
+    },
+  },
+  {
+    // Everything, except reading secrets tagged classification=restricted and tagging or untagging that key
+    // (issue 10's reproduction of a tag key differing only in case).
+    accessKeyId: "AKIDCLASSIFIED",
+    secretAccessKey: "test-secret-classified",
+    accountId: "111122223333",
+    principalArn: "arn:aws:iam::111122223333:user/classified",
+    policy: {
+      Version: V,
+      Statement: [
+        { Effect: "Allow", Action: "secretsmanager:*", Resource: "*" },
+        {
+          Effect: "Deny",
+          Action: "secretsmanager:GetSecretValue",
+          Resource: "*",
+          Condition: { StringEquals: { "secretsmanager:ResourceTag/classification": "restricted" } },
+        },
+        {
+          Effect: "Deny",
+          Action: ["secretsmanager:TagResource", "secretsmanager:UntagResource"],
+          Resource: "*",
+          Condition: { "ForAnyValue:StringEquals": { "aws:TagKeys": ["classification"] } },
+        },
+      ],
+    },
+  },
+  {
     // The second account's reader: its own policy allows reading any secret; a secret's resource policy must agree.
     accessKeyId: "AKIDPARTNERREADER",
     secretAccessKey: "test-secret-partner",

@@ -245,3 +245,54 @@ describe("policy variables in condition values", () => {
     expect(holds(sameTeam, team("pay", "pay"), "2008-10-17")).toBe(false);
   });
 });
+
+describe("tag keys that differ only in case fail closed (docs/parity.md)", () => {
+  function judged(effect: "Allow" | "Deny", condition: Condition, context: ConditionContext): boolean {
+    const parsed = parsePolicy({ Version: "2012-10-17", Statement: { Effect: effect, Action: "*", Resource: "*", Condition: condition } }, "identity");
+    if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.detail).join("; "));
+    return conditionsHold(parsed.policy.statements[0]!.conditions, contextLookup(context), true, effect);
+  }
+  const variants = (a: string, b: string): ConditionContext => ({ "aws:ResourceTag/team": a, "aws:ResourceTag/Team": b });
+  type CaseRow = [name: string, effect: "Allow" | "Deny", condition: Condition, context: ConditionContext, holds: boolean];
+  const rows: CaseRow[] = [
+    ["Deny StringEquals, one variant matches", "Deny", { StringEquals: { "aws:ResourceTag/team": "red" } }, variants("blue", "red"), true],
+    ["Deny StringEquals, the other order", "Deny", { StringEquals: { "aws:ResourceTag/team": "red" } }, variants("red", "blue"), true],
+    ["Deny StringNotEquals, one variant differs", "Deny", { StringNotEquals: { "aws:ResourceTag/team": "blue" } }, variants("blue", "red"), true],
+    ["Allow StringEquals, one variant differs", "Allow", { StringEquals: { "aws:ResourceTag/team": "blue" } }, variants("blue", "red"), false],
+    ["Allow StringEquals, the other order", "Allow", { StringEquals: { "aws:ResourceTag/team": "blue" } }, variants("red", "blue"), false],
+    ["Allow StringEquals, every variant matches", "Allow", { StringEquals: { "aws:ResourceTag/team": "blue" } }, variants("blue", "blue"), true],
+    ["Allow StringNotEquals, one variant equals", "Allow", { StringNotEquals: { "aws:ResourceTag/team": "red" } }, variants("blue", "red"), false],
+    ["Allow StringLike, one variant differs", "Allow", { StringLike: { "aws:ResourceTag/team": "bl*" } }, variants("blue", "red"), false],
+    ["a single tag is judged as before", "Allow", { StringEquals: { "aws:ResourceTag/TEAM": "blue" } }, { "aws:ResourceTag/team": "blue" }, true],
+    [
+      "Deny aws:RequestTag, a request carrying two variants",
+      "Deny",
+      { StringNotEquals: { "aws:RequestTag/team": "blue" } },
+      { "aws:RequestTag/team": "blue", "aws:RequestTag/TEAM": "red" },
+      true,
+    ],
+    [
+      "Allow aws:RequestTag, a request carrying two variants",
+      "Allow",
+      { StringEquals: { "aws:RequestTag/team": "blue" } },
+      { "aws:RequestTag/TEAM": "red", "aws:RequestTag/team": "blue" },
+      false,
+    ],
+    ["Deny ForAnyValue:StringEquals aws:TagKeys sees a case variant", "Deny", { "ForAnyValue:StringEquals": { "aws:TagKeys": ["classification"] } }, { "aws:TagKeys": ["Classification"] }, true],
+    ["Deny ForAnyValue:StringLike aws:TagKeys sees a case variant", "Deny", { "ForAnyValue:StringLike": { "aws:TagKeys": ["class*"] } }, { "aws:TagKeys": ["env", "CLASSIFICATION"] }, true],
+    ["Deny ForAnyValue:StringEquals aws:TagKeys, another key", "Deny", { "ForAnyValue:StringEquals": { "aws:TagKeys": ["classification"] } }, { "aws:TagKeys": ["env"] }, false],
+    ["Deny ForAllValues:StringEquals aws:TagKeys sees case variants", "Deny", { "ForAllValues:StringEquals": { "aws:TagKeys": ["classification"] } }, { "aws:TagKeys": ["Classification"] }, true],
+    ["Deny ForAnyValue:StringNotEquals aws:TagKeys, only the allowed key", "Deny", { "ForAnyValue:StringNotEquals": { "aws:TagKeys": ["env"] } }, { "aws:TagKeys": ["env"] }, false],
+    ["Allow ForAllValues:StringNotEquals aws:TagKeys refuses a case variant", "Allow", { "ForAllValues:StringNotEquals": { "aws:TagKeys": ["approved"] } }, { "aws:TagKeys": ["Approved"] }, false],
+    ["Allow ForAllValues:StringNotEquals aws:TagKeys, another key", "Allow", { "ForAllValues:StringNotEquals": { "aws:TagKeys": ["approved"] } }, { "aws:TagKeys": ["owner"] }, true],
+    ["Allow ForAllValues:StringEquals aws:TagKeys, the exact keys", "Allow", { "ForAllValues:StringEquals": { "aws:TagKeys": ["team", "env"] } }, { "aws:TagKeys": ["team"] }, true],
+    ["Allow ForAllValues:StringEquals aws:TagKeys, a case variant", "Allow", { "ForAllValues:StringEquals": { "aws:TagKeys": ["team", "env"] } }, { "aws:TagKeys": ["TEAM"] }, false],
+    ["Deny, a policy variable naming two case variants", "Deny", { StringEquals: { "aws:PrincipalTag/team": "${aws:ResourceTag/team}" } }, { ...variants("red", "blue"), "aws:PrincipalTag/team": "green" }, true],
+    ["Allow, a policy variable naming two case variants", "Allow", { StringEquals: { "aws:PrincipalTag/team": "${aws:ResourceTag/team}" } }, { ...variants("blue", "blue"), "aws:PrincipalTag/team": "blue" }, false],
+    ["Allow, a policy variable naming one tag", "Allow", { StringEquals: { "aws:PrincipalTag/team": "${aws:ResourceTag/team}" } }, { "aws:ResourceTag/team": "blue", "aws:PrincipalTag/team": "blue" }, true],
+    ["Allow ForAnyValue:StringNotLike aws:TagKeys, only a case variant of the excluded key", "Allow", { "ForAnyValue:StringNotLike": { "aws:TagKeys": ["secret*"] } }, { "aws:TagKeys": ["SECRETLY"] }, false],
+  ];
+  for (const [name, effect, condition, context, expected] of rows) {
+    it(`${name} → ${expected}`, () => expect(judged(effect, condition, context)).toBe(expected));
+  }
+});

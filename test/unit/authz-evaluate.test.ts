@@ -161,6 +161,27 @@ describe("Resource and NotResource", () => {
     { name: "NotResource does not allow secrets inside it", identity: [{ Effect: "Allow", Action: GET, NotResource: arn("prod/*") }], target: arn("prod/key-123456"), decision: "ImplicitDeny", reason: NO_IDENTITY_ALLOW },
     { name: "a policy variable in Resource (2012-10-17)", principal: user("app"), identity: [allow(GET, arn("${aws:username}/*"))], decision: "Allow", reason: /identity/ },
     { name: "a policy variable that resolves elsewhere does not match", principal: user("web"), identity: [allow(GET, arn("${aws:username}/*"))], decision: "ImplicitDeny", reason: NO_IDENTITY_ALLOW },
+    {
+      name: "a Resource variable naming two case variants of a tag: a Deny applies",
+      identity: [allow(), deny(GET, arn("${aws:ResourceTag/path}*"))],
+      context: { "aws:ResourceTag/path": "other/", "aws:ResourceTag/PATH": "app/" },
+      decision: "ExplicitDeny",
+      reason: EXPLICIT_IDENTITY,
+    },
+    {
+      name: "a Resource variable naming two case variants of a tag: an Allow does not",
+      identity: [allow(GET, arn("${aws:ResourceTag/path}*"))],
+      context: { "aws:ResourceTag/path": "app/", "aws:ResourceTag/PATH": "app/" },
+      decision: "ImplicitDeny",
+      reason: NO_IDENTITY_ALLOW,
+    },
+    {
+      name: "a NotResource variable naming two case variants of a tag: an Allow does not apply",
+      identity: [{ Effect: "Allow", Action: GET, NotResource: arn("${aws:ResourceTag/path}*") }],
+      context: { "aws:ResourceTag/path": "prod/", "aws:ResourceTag/PATH": "prod/" },
+      decision: "ImplicitDeny",
+      reason: NO_IDENTITY_ALLOW,
+    },
     { name: "policy variables are literal text in 2008-10-17", principal: user("app"), version: "2008-10-17", identity: [allow(GET, arn("${aws:username}/*"))], decision: "ImplicitDeny", reason: NO_IDENTITY_ALLOW },
   ]);
 });

@@ -1,14 +1,16 @@
 // Envelope encryption of one version: round trip, tamper detection on every stored field and on the AAD
-// (ARN + VersionId), fresh randomness per seal, and the keyed value hash used for token idempotency.
+// (ARN + VersionId + kind), envelopes sealed before the kind was bound (v1) still open, fresh randomness per seal,
+// and the keyed value hash used for token idempotency.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { fromBase64, toBase64 } from "../../src/crypto/base64";
 import { DecryptionError, type Envelope, matchesHash, open, seal, valueHash } from "../../src/crypto/envelope";
 import { DEFAULT_KEY_NAME, keyRing } from "../../src/crypto/keys";
+import { sealV1 } from "../support/legacy-envelope";
 
 const ring = keyRing(env.KMS_KEYS);
 const arn = "arn:aws:secretsmanager:us-east-1:111122223333:secret:app/db-Ab12Cd";
-const binding = { arn, versionId: "11111111-2222-3333-4444-555555555555" };
+const binding = { arn, versionId: "11111111-2222-3333-4444-555555555555", kind: "string" as const };
 const plaintext = new TextEncoder().encode('{"password":"hunter2-envelope"}');
 
 /** A copy of the envelope with one byte of a base64 field flipped. */
@@ -22,7 +24,7 @@ describe("seal / open", () => {
   it("opens what it sealed, under the default key and under a named key", async () => {
     for (const kekId of [DEFAULT_KEY_NAME, "alias/payments"]) {
       const envelope = await seal(ring, kekId, plaintext, binding);
-      expect(envelope).toMatchObject({ v: 1, kekId });
+      expect(envelope).toMatchObject({ v: 2, kekId });
       expect(await open(ring, envelope, binding)).toEqual(plaintext);
     }
   });
@@ -75,6 +77,18 @@ describe("tampering is a DecryptionError, never garbage", () => {
     );
   });
 
+  it("the other kind (string ↔ binary) as additional data", async () => {
+    const envelope = await seal(ring, DEFAULT_KEY_NAME, plaintext, binding);
+    await expect(open(ring, envelope, { ...binding, kind: "binary" })).rejects.toBeInstanceOf(DecryptionError);
+    const binary = await seal(ring, DEFAULT_KEY_NAME, plaintext, { ...binding, kind: "binary" });
+    await expect(open(ring, binary, binding)).rejects.toBeInstanceOf(DecryptionError);
+  });
+
+  it("an envelope whose version was lowered to 1, which binds no kind", async () => {
+    const envelope = await seal(ring, DEFAULT_KEY_NAME, plaintext, binding);
+    await expect(open(ring, { ...envelope, v: 1 }, binding)).rejects.toBeInstanceOf(DecryptionError);
+  });
+
   it("a truncated ciphertext", async () => {
     const envelope = await seal(ring, DEFAULT_KEY_NAME, plaintext, binding);
     const short = toBase64(fromBase64(envelope.ciphertext).subarray(0, 8));
@@ -86,6 +100,15 @@ describe("tampering is a DecryptionError, never garbage", () => {
     await expect(open(ring, { ...envelope, kekId: "alias/payments", kekVersion: "2" }, binding)).rejects.toBeInstanceOf(DecryptionError);
     await expect(open(ring, { ...envelope, kekVersion: "9" }, binding)).rejects.toBeInstanceOf(DecryptionError);
     await expect(open(ring, { ...envelope, kekId: "alias/unknown" }, binding)).rejects.toBeInstanceOf(DecryptionError);
+  });
+});
+
+describe("envelopes sealed before the kind was bound (v1)", () => {
+  it("still open, and still detect a changed ARN or VersionId", async () => {
+    const envelope = await sealV1(ring, DEFAULT_KEY_NAME, plaintext, binding);
+    expect(await open(ring, envelope, binding)).toEqual(plaintext);
+    await expect(open(ring, envelope, { ...binding, versionId: "11111111-2222-3333-4444-555555555556" })).rejects.toBeInstanceOf(DecryptionError);
+    await expect(open(ring, { ...envelope, v: 2 }, binding)).rejects.toBeInstanceOf(DecryptionError);
   });
 });
 

@@ -107,12 +107,14 @@ describe("filtersSql", () => {
       { key: "tag-key", values: ["env"] },
     ]);
     expect(sql).toBe(
-      "((+s.name GLOB 'a*') OR NOT (+s.name GLOB 'b*')) AND ((EXISTS (SELECT 1 FROM secret_tags t WHERE t.arn = s.arn AND t.key GLOB 'env*')))",
+      "((substr(+s.name, 1, 1) = 'a') OR NOT (substr(+s.name, 1, 1) = 'b')) AND ((EXISTS (SELECT 1 FROM secret_tags t WHERE t.arn = s.arn AND substr(t.key, 1, 3) = 'env')))",
     );
   });
 
-  it("escapes GLOB wildcards in a prefix, so they match themselves", () => {
-    expect(filtersSql([{ key: "name", values: ["a*b?[c"] }])).toBe("((+s.name GLOB 'a[*]b[?][[]c*'))");
+  it("compares prefixes as text, without a LIKE or GLOB pattern (D1 refuses those over 50 bytes), whatever their length", () => {
+    expect(filtersSql([{ key: "name", values: ["a*b?[c'"] }])).toBe("((substr(+s.name, 1, 7) = 'a*b?[c'''))");
+    expect(filtersSql([{ key: "tag-value", values: ["v".repeat(512)] }])).toContain(`substr(t.value, 1, 512) = '${"v".repeat(512)}'`);
+    expect(filtersSql([{ key: "primary-region", values: [""] }])).toBe("((s.primary_region IS NOT NULL AND substr(+s.primary_region, 1, 0) = ''))");
   });
 
   it("a description value without words matches nothing", () => {
@@ -122,8 +124,8 @@ describe("filtersSql", () => {
   it("an all value requires its words within one attribute (same field and position)", () => {
     const sql = filtersSql([{ key: "all", values: ["d two"] }]);
     expect(sql).toContain("w1.field = w0.field AND w1.attr = w0.attr");
-    expect(sql).toContain("w0.word GLOB 'two*'");
-    expect(sql).toContain("w1.word GLOB 'd*'");
+    expect(sql).toContain("substr(w0.word, 1, 3) = 'two'");
+    expect(sql).toContain("substr(w1.word, 1, 1) = 'd'");
   });
 
   it("leaves out the filter an index range already enforces", () => {
@@ -135,20 +137,24 @@ describe("filtersSql", () => {
 describe("candidates", () => {
   it("gives, per value of a filter without negations, a covering-index query for the ARNs that can match it", () => {
     expect(candidates({ key: "tag-value", values: ["prod", "dev"] })).toEqual([
-      ["SELECT arn FROM secret_tags WHERE account_id = ?1 AND region = ?2 AND value GLOB 'prod*'"],
-      ["SELECT arn FROM secret_tags WHERE account_id = ?1 AND region = ?2 AND value GLOB 'dev*'"],
+      ["SELECT arn FROM secret_tags WHERE account_id = ?1 AND region = ?2 AND value >= 'prod' AND value < 'proe'"],
+      ["SELECT arn FROM secret_tags WHERE account_id = ?1 AND region = ?2 AND value >= 'dev' AND value < 'dew'"],
     ]);
   });
 
   it("offers a word value's longest words (at most three) as alternatives, longest first", () => {
     expect(candidates({ key: "description", values: ["a primary database of ours"] })).toEqual([
       [
-        "SELECT arn FROM secret_words WHERE account_id = ?1 AND region = ?2 AND field IN ('description') AND word GLOB 'database*'",
-        "SELECT arn FROM secret_words WHERE account_id = ?1 AND region = ?2 AND field IN ('description') AND word GLOB 'primary*'",
-        "SELECT arn FROM secret_words WHERE account_id = ?1 AND region = ?2 AND field IN ('description') AND word GLOB 'ours*'",
+        "SELECT arn FROM secret_words WHERE account_id = ?1 AND region = ?2 AND field IN ('description') AND word >= 'database' AND word < 'databasf'",
+        "SELECT arn FROM secret_words WHERE account_id = ?1 AND region = ?2 AND field IN ('description') AND word >= 'primary' AND word < 'primarz'",
+        "SELECT arn FROM secret_words WHERE account_id = ?1 AND region = ?2 AND field IN ('description') AND word >= 'ours' AND word < 'ourt'",
       ],
     ]);
     expect(candidates({ key: "all", values: ["+"] })).toEqual([["SELECT arn FROM secrets WHERE account_id = ?1 AND region = ?2 AND 0"]]);
+  });
+
+  it("an empty prefix is every non-NULL value", () => {
+    expect(candidates({ key: "owning-service", values: [""] })).toEqual([["SELECT arn FROM secrets WHERE account_id = ?1 AND region = ?2 AND owning_service >= ''"]]);
   });
 
   it("cannot narrow a filter with a negated value", () => {

@@ -51,7 +51,7 @@ describe("KeyRing.resolve", () => {
 });
 
 describe("key versions", () => {
-  const binding = { arn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:k-Ab12Cd", versionId: "a".repeat(32) };
+  const binding = { arn: "arn:aws:secretsmanager:us-east-1:111122223333:secret:k-Ab12Cd", versionId: "a".repeat(32), kind: "string" as const };
   const value = new TextEncoder().encode("rotated-kek-value");
 
   it("envelopes sealed under an old key version still open after the current version changes", async () => {

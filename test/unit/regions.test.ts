@@ -1,4 +1,4 @@
-// AWS regions → Durable Object location hints, so each secret's object is placed near its region (DESIGN.md).
+// AWS regions → Durable Object location hints, so each secret's object is placed near its region (docs/architecture.md).
 import { describe, expect, it } from "vitest";
 import { locationHint } from "../../src/domain/regions";
 

@@ -1,9 +1,9 @@
-// Replication through every client (aws-behaviour-wave2 §3): replicas readable in their regions (the region is the
+// Replication through every client, as AWS documents and was observed to answer: replicas readable in their regions (the region is the
 // SigV4 scope's), every change propagating, a replica refusing writes with AWS's text, the name conflict with and
 // without ForceOverwriteReplicaSecret, a replica's own KMS key, removal, promotion and the delete rule. The primary
 // reports InProgress (no StatusMessage) until a region caught up, so "StatusMessage exists" is the wait.
 import { expect } from "vitest";
-import { REPLICA_KEY } from "../../global-setup";
+import { REPLICA_KEY } from "../../server";
 import { arnOf, containing, recent, ref, text, today } from "../matchers";
 import type { Scenario, Step, StepResult } from "../types";
 import { call, fails, succeeds } from "./common";
