@@ -12,7 +12,8 @@
 //   @smithy/signature-v4 + Sha256Node (the fastest hasher in Node), as an SDK would. Latency is timed from the
 //   signed request's write to the end of its response, so signing never counts as server latency; signing's
 //   client CPU is measured separately, and the "pure round trip" pass replays requests signed during warm-up.
-// - Load: 32 secrets, requests round-robin over them (so one object is never the only thing measured), at concurrency
+// - Load: 32 secrets, requests round-robin over them (so one object is never the only thing measured; PutSecretValue
+//   round-robin over 384 secrets of its own in us-west-2, see PUT_SECRET_COUNT), at concurrency
 //   16 (a busy service's worth of callers) and 64 (beyond the AWS SDK's default 50 sockets: a saturated server, where
 //   queueing shows in p99). At each concurrency reads come first and PutSecretValue last.
 // - Bounds: one warm-up pass over every target, then per run WARMUP_S of warm-up and MEASURE_S or MAX_REQUESTS
@@ -42,6 +43,13 @@ const MAX_REQUESTS = envNumber("BENCH_MAX_REQUESTS", 100_000);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "16,64").split(",").map(Number);
 const SECRET_COUNT = 32;
 const REGION = "us-east-1";
+/**
+ * PutSecretValue writes to its own secrets, in another region (so ListSecrets in REGION still lists the 32): AWS's
+ * quota of 100 versions younger than 24 h per secret, which this service enforces, would otherwise refuse a run's
+ * thousands of writes to 32 secrets. Round-robin over PUT_SECRET_COUNT keeps each under the quota.
+ */
+const PUT_SECRET_COUNT = 384;
+const PUT_REGION = "us-west-2";
 const CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 const START_LIMIT_MS = 120_000;
 
@@ -53,6 +61,7 @@ const READS = new Set(["GetSecretValue", "DescribeSecret", "ListSecrets"]);
 const NOOPS = { "no-op": "/__bench/noop", "no-op + SigV4": "/__bench/noop-auth" };
 
 const secretName = (i) => `bench/secret-${String(i).padStart(2, "0")}`;
+const putSecretName = (i) => `bench/put-${String(i).padStart(3, "0")}`;
 const SECRET_VALUE = JSON.stringify({ username: "app", password: randomBytes(24).toString("base64"), host: "db.internal", port: 5432 });
 
 /** The request body for operation `op`, the n-th request of a run (round-robin over the secrets). */
@@ -65,7 +74,7 @@ function bodyFor(op, n) {
     case "ListSecrets":
       return {};
     case "PutSecretValue":
-      return { SecretId, ClientRequestToken: randomUUID(), SecretString: SECRET_VALUE };
+      return { SecretId: putSecretName(n % PUT_SECRET_COUNT), ClientRequestToken: randomUUID(), SecretString: SECRET_VALUE };
     default:
       throw new Error(op);
   }
@@ -74,12 +83,15 @@ function bodyFor(op, n) {
 // ---------------------------------------------------------------------------------------------------------------
 // Client: SigV4 signing and a keep-alive HTTP request.
 
-const signer = new SignatureV4({ credentials: CREDENTIALS, region: REGION, service: "secretsmanager", sha256: Sha256Node, applyChecksum: false });
+const signerFor = (region) => new SignatureV4({ credentials: CREDENTIALS, region, service: "secretsmanager", sha256: Sha256Node, applyChecksum: false });
+const signers = { [REGION]: signerFor(REGION), [PUT_REGION]: signerFor(PUT_REGION) };
+/** The region a request is signed for: PutSecretValue and the seeding of its secrets go to PUT_REGION. */
+const regionOf = (op, body) => (op === "PutSecretValue" || body?.Name?.startsWith?.("bench/put-") ? PUT_REGION : REGION);
 
 /** A signed request, ready to send: what an SDK puts on the wire for `op` (minus its user-agent headers). */
 async function sign(server, op, body, path = "/") {
   const text = JSON.stringify(body);
-  const signed = await signer.sign({
+  const signed = await signers[regionOf(op, body)].sign({
     method: "POST",
     protocol: "http:",
     hostname: "127.0.0.1",
@@ -384,6 +396,11 @@ async function seed(server) {
       ],
     });
     if (res.status !== 200) throw new Error(`${server.name}: CreateSecret ${secretName(i)} answered ${res.status} ${JSON.stringify(res.json)}`);
+  }
+  // One at a time: moto_server answers concurrent creates with 500s.
+  for (let i = 0; i < PUT_SECRET_COUNT; i++) {
+    const res = await call(server, "CreateSecret", { Name: putSecretName(i), ClientRequestToken: randomUUID(), SecretString: SECRET_VALUE });
+    if (res.status !== 200) throw new Error(`${server.name}: CreateSecret ${putSecretName(i)} answered ${res.status} ${JSON.stringify(res.json)}`);
   }
 }
 

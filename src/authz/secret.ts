@@ -145,3 +145,24 @@ export function storedPolicy(text: string | null): PolicyDocument | undefined {
 export function mayAllowSomeSecret(auth: Auth): boolean {
   return mayAllowSomeResource({ principal: auth.principal, action: auth.action, identityPolicy: auth.identityPolicy, context: contextOf(auth, { arn: "*" }) });
 }
+
+/** Condition keys whose value comes from the secret judged (its tags, ARN, resource), as in evaluate.ts. */
+const SECRET_KEY = /^(aws:ResourceTag\/|secretsmanager:ResourceTag|secretsmanager:SecretId$|secretsmanager:resource\/)/i;
+
+/**
+ * A denial the identity policy decides alone, before the secret's object is touched (so a denied caller makes the
+ * runtime keep no object for the names it asks about): an explicit Deny that names the action, applies to every ARN
+ * the name can have (`arns`: the one ARN given, or the name under two different suffixes; no NotResource), and whose
+ * conditions read no key of the secret. Anything less certain is left to the object, which judges with its state.
+ */
+export function deniedBeforeLookup(auth: Auth, arns: readonly string[]): DomainError | undefined {
+  const policy = auth.identityPolicy;
+  if (!policy) return undefined;
+  const certain = policy.statements.filter(
+    (s) => s.effect === "Deny" && s.notResources === undefined && s.conditions.every((c) => !SECRET_KEY.test(c.key)),
+  );
+  if (certain.length === 0) return undefined;
+  const only = { ...auth, identityPolicy: { ...policy, statements: certain } };
+  const results = arns.map((arn) => decide(only, { arn }));
+  return results.every((r) => r.decision === "ExplicitDeny") ? accessDenied(auth, results[0]!) : undefined;
+}

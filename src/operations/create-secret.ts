@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { INVALID_NAME, NAME_PATTERN, buildArn, randomSuffix } from "../domain/secret-id";
 import { AddReplicaRegions, Bool, ClientRequestToken, Description, KmsKeyId, Name, SecretBinary, SecretString, SecretTypeName, Tags } from "../domain/schemas";
+import { deniedBeforeLookup } from "../authz/secret";
 import { AwsError } from "../protocol/errors";
 import { defineOperation } from "./operation";
 import { replicaRegions, replicationStatus } from "./replicas";
@@ -31,6 +32,8 @@ export const createSecret = defineOperation({
     const request = { name: input.Name, description: input.Description, kmsKeyId: input.KmsKeyId, requestTags, tagKeys: input.Tags?.map((t) => t.Key) };
     // AWS names the new secret's ARN when it refuses a CreateSecret.
     const auth = authFor(ctx, "CreateSecret", buildArn(region, accountId, input.Name, suffix), request);
+    const denied = deniedBeforeLookup(auth, [auth.named]);
+    if (denied) throw AwsError.from(denied);
     const result = await secretObject(ctx, { accountId, region, name: input.Name }).create(auth, {
       accountId,
       region,

@@ -1,10 +1,10 @@
 // What operations share: finding a secret's Durable Object from a SecretId, the authorization facts sent with each
 // call, reading a request's value, and turning a Result from the object into a response or an AwsError.
-import { INVALID_NAME, type SecretRef, isValidSecretId, parseSecretId } from "../domain/secret-id";
+import { INVALID_NAME, type SecretRef, buildArn, isValidSecretId, parseSecretId } from "../domain/secret-id";
 import { objectAt } from "../secret-object/object-at";
 import type { Result } from "../domain/result";
 import { AwsError, SECRET_NOT_FOUND } from "../protocol/errors";
-import { type Auth, type RequestKeys, absentArn, judge } from "../authz/secret";
+import { type Auth, type RequestKeys, absentArn, deniedBeforeLookup, judge } from "../authz/secret";
 import type { SecretValue, Target } from "../secret-object/types";
 import type { Context } from "./operation";
 
@@ -53,6 +53,10 @@ export function locate(ctx: Context, secretId: string, operation: string, reques
     const denied = judge(auth, { arn: target.arn });
     throw denied ? AwsError.from(denied) : new AwsError("ResourceNotFoundException", SECRET_NOT_FOUND);
   }
+  // Two suffixes with no character in common: a Resource pattern matching both matches every suffix.
+  const arns = ref.suffix ? [target.arn] : ["AAAAAA", "zz9z9z"].map((s) => buildArn(ref.region, ref.accountId, ref.name, s));
+  const denied = deniedBeforeLookup(auth, arns);
+  if (denied) throw AwsError.from(denied);
   return { ref, target, auth, secret: secretObject(ctx, ref) };
 }
 

@@ -168,6 +168,8 @@ export class SecretObject extends DurableObject<Env> {
       if (this.store.version(versionId)) return this.versions.sameHashResult(s, versionId, sealed.hash);
       // An UpdateSecret changed the secret's key while the value was sealed: seal it again under the new key.
       if (current.value.kmsKeyId !== s.kmsKeyId) return STALE;
+      const quota = this.versions.quotaExceeded(Date.now());
+      if (quota) return fail(quota);
       this.versions.add(sealed, Date.now(), versionStages);
       return ok({ arn: s.arn, name: s.name, versionId, versionStages: this.versions.labelsOf(versionId) });
     });
@@ -222,6 +224,8 @@ export class SecretObject extends DurableObject<Env> {
       if (current.value.kmsKeyId !== s.kmsKeyId) return STALE;
       if (keyChanged && !sameVersions(this.versions.labelled(), labelled)) return STALE;
       const now = Date.now();
+      const quota = added && this.versions.quotaExceeded(now);
+      if (quota) return fail(quota);
       const meta: Partial<SecretRow> = { lastChangedAt: now };
       if (description !== undefined) meta.description = description;
       if (type !== undefined) meta.type = type;

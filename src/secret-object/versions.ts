@@ -2,7 +2,7 @@
 // repeats, pruning of deprecated versions, and LastAccessedDate. Called by SecretObject inside its transactions.
 import { type Result, fail, ok } from "../domain/result";
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, attachNewVersion, labelsByVersion } from "../domain/stages";
-import { exists, invalidRequest, tokenInUse } from "../domain/errors";
+import { type DomainError, exists, invalidRequest, tokenInUse } from "../domain/errors";
 import type { IndexSync } from "./index-sync";
 import type { SecretRow, Store, VersionRow } from "./store";
 import type { CreateInput, SecretValue, WriteResult } from "./types";
@@ -10,6 +10,8 @@ import type { Sealed, Vault } from "./vault";
 
 const DAY = 86_400_000;
 const KEEP_VERSIONS = 100;
+/** AWS's quota: 100 versions per secret; versions younger than a day are never pruned, so they are what it bounds. */
+export const MAX_YOUNG_VERSIONS = 100;
 
 export class Versions {
   constructor(
@@ -61,6 +63,15 @@ export class Versions {
     if (touchChanged) this.store.updateSecret({ lastChangedAt: now });
     this.prune();
     this.index.enqueueSnapshot();
+  }
+
+  /** LimitExceededException when the secret already holds MAX_YOUNG_VERSIONS versions younger than a day. */
+  quotaExceeded(now: number): DomainError | undefined {
+    if (this.store.versionsSince(now - DAY) < MAX_YOUNG_VERSIONS) return undefined;
+    return {
+      code: "LimitExceededException",
+      message: `You can't create more than ${MAX_YOUNG_VERSIONS} versions of a secret within 24 hours: versions younger than 24 hours are never removed.`,
+    };
   }
 
   /** UpdateSecret with a new KMS key re-encrypts the versions labelled AWSCURRENT, AWSPENDING and AWSPREVIOUS. */

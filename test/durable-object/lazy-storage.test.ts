@@ -41,6 +41,19 @@ describe("storage of names that hold no secret", () => {
     expect(await storageOf(name)).toEqual({ tables: [], alarm: null });
   });
 
+  it("a caller its identity policy alone denies is refused before the object, with the same answer as after it", async () => {
+    // AKIDNOVAULT: everything, except GetSecretValue on vault/* (an unconditioned explicit Deny).
+    const existing = uniqueName("vault/lazy-existing");
+    expect((await sm("CreateSecret", { Name: existing, SecretString: "v", ClientRequestToken: token() })).status).toBe(200);
+    const absent = uniqueName("vault/lazy-absent");
+    const onExisting = errorOf(await sm("GetSecretValue", { SecretId: existing }, { accessKeyId: "AKIDNOVAULT" }));
+    const onAbsent = errorOf(await sm("GetSecretValue", { SecretId: absent }, { accessKeyId: "AKIDNOVAULT" }));
+    expect(onExisting.code).toBe("AccessDeniedException");
+    expect(onExisting.message).toContain("with an explicit deny in an identity-based policy");
+    expect(onAbsent.message).toBe(onExisting.message.replace(existing, absent));
+    expect(await storageOf(absent)).toEqual({ tables: [], alarm: null });
+  });
+
   it("the first write creates the schema", async () => {
     const name = uniqueName("lazy-first-write");
     expect((await storageOf(name)).tables).toEqual([]);

@@ -12,14 +12,30 @@ interface Listed {
   VersionStages?: string[];
 }
 
-/** Creates a secret with `count` versions and returns their ids in commit order. */
+/**
+ * Creates a secret with `count` versions and returns their ids in commit order. Past the quota of 100 versions younger
+ * than a day, further (deprecated) versions are added to the object's storage directly, as copies of the newest one
+ * under new ids: the API would refuse them, and these tests are about what pruning keeps.
+ */
 async function secretWithVersions(prefix: string, count: number): Promise<{ name: string; versions: string[] }> {
   const name = uniqueName(prefix);
   await createSecret(name, "value-0");
-  for (let i = 1; i < count; i += 25) {
-    const batch = Array.from({ length: Math.min(25, count - i) }, (_, j) => i + j);
+  const viaApi = Math.min(count, 100);
+  for (let i = 1; i < viaApi; i += 25) {
+    const batch = Array.from({ length: Math.min(25, viaApi - i) }, (_, j) => i + j);
     await Promise.all(batch.map((n) => putValue(name, `value-${n}`)));
   }
+  const extra = Array.from({ length: count - viaApi }, () => token());
+  await runInDurableObject(secretStub(name), (_i, state) => {
+    for (const id of extra) {
+      state.storage.sql.exec(
+        `INSERT INTO versions (version_id, seq, created_at, last_accessed_day, kms_key_id, kind, envelope, value_hash)
+         SELECT ?, (SELECT MAX(seq) + 1 FROM versions), created_at, NULL, kms_key_id, kind, envelope, value_hash
+         FROM versions ORDER BY seq DESC LIMIT 1`,
+        id,
+      );
+    }
+  });
   const versions = await storedVersionIds(name);
   expect(versions).toHaveLength(count);
   return { name, versions };
@@ -46,16 +62,27 @@ async function age(name: string, versionIds: string[], ms: number): Promise<void
 }
 
 describe("deprecated version retention", () => {
-  it("deprecated versions younger than 24 h are all kept, beyond 100", async () => {
-    const { name, versions } = await secretWithVersions("prune-young", 105);
-    let listed = await listAll(name);
-    expect(listed).toHaveLength(105);
-    expect(new Set(listed.map((v) => v.VersionId))).toEqual(new Set(versions));
+  it("versions younger than 24 h are never pruned, up to the quota of 100: the next write is refused and stores nothing", async () => {
+    const { name, versions } = await secretWithVersions("quota-young", 100);
+    const refused = await sm("PutSecretValue", { SecretId: name, SecretString: "value-100", ClientRequestToken: token() });
+    expect(errorOf(refused)).toEqual({
+      code: "LimitExceededException",
+      message: "You can't create more than 100 versions of a secret within 24 hours: versions younger than 24 hours are never removed.",
+    });
+    const update = await sm("UpdateSecret", { SecretId: name, SecretString: "value-100", ClientRequestToken: token() });
+    expect(errorOf(update).code).toBe("LimitExceededException");
+    expect(new Set((await listAll(name)).map((v) => v.VersionId))).toEqual(new Set(versions));
+    // Metadata-only changes are not versions: they still go through.
+    expect((await sm("UpdateSecret", { SecretId: name, Description: "still writable" })).status).toBe(200);
 
-    // A further write runs the pruning, which must spare every young version.
-    await sm("PutSecretValue", { SecretId: name, SecretString: "value-105", ClientRequestToken: token() });
-    listed = await listAll(name);
-    expect(listed).toHaveLength(106);
+    // Once a version is older than a day there is room again; the write prunes that old deprecated one.
+    await age(name, versions.slice(0, 1), 2 * DAY);
+    const next = token();
+    expect((await sm("PutSecretValue", { SecretId: name, SecretString: "value-100", ClientRequestToken: next })).status).toBe(200);
+    const ids = new Set((await listAll(name)).map((v) => v.VersionId));
+    expect(ids.size).toBe(100);
+    expect(ids.has(versions[0]!)).toBe(false);
+    expect(ids.has(next)).toBe(true);
   });
 
   it("once older than 24 h, the next PutSecretValue prunes deprecated versions beyond the newest 100, never a labelled one", async () => {
@@ -86,17 +113,17 @@ describe("deprecated version retention", () => {
     expect((await sm("GetSecretValue", { SecretId: name, VersionId: v1 })).body.SecretString).toBe("value-0");
   });
 
-  it("old deprecated versions beyond 100 are pruned while young ones beyond 100 stay", async () => {
+  it("old deprecated versions beyond the newest 100 are pruned while young ones stay", async () => {
     const { name, versions } = await secretWithVersions("prune-mixed", 105);
-    const old = versions.slice(0, 3);
+    const old = versions.slice(0, 6);
     await age(name, old, 2 * DAY);
-    await age(name, versions.slice(3), 23 * 60 * 60 * 1000);
+    await age(name, versions.slice(6), 23 * 60 * 60 * 1000);
 
     await sm("PutSecretValue", { SecretId: name, SecretString: "value-105", ClientRequestToken: token() });
     const ids = new Set((await listAll(name)).map((v) => v.VersionId));
-    expect(ids.size).toBe(103);
+    expect(ids.size).toBe(100);
     for (const id of old) expect(ids.has(id)).toBe(false);
-    for (const id of versions.slice(3, 6)) expect(ids.has(id)).toBe(true);
+    for (const id of versions.slice(6)) expect(ids.has(id)).toBe(true);
   });
 
   it("UpdateSecret with a new value prunes as PutSecretValue does", async () => {

@@ -138,10 +138,13 @@ describe("ListSecretVersionIds", () => {
     it("a page reads only its own versions, metadata only, however many versions the secret keeps", async () => {
       const name = uniqueName("versions");
       const created = await createSecret(name);
-      // 1,000 deprecated versions younger than a day, all kept (as AWS keeps them), each with an envelope.
+      const current = (await putValue(name, "v2")).VersionId;
+      // 1,000 deprecated versions younger than a day, all kept (as AWS keeps them), each with an envelope; stored
+      // directly (the API refuses more than 100 young versions), between the first version and the current one.
       await runInDurableObject(secretStub(name), (_instance, state) => {
         const sql = state.storage.sql;
-        const v = sql.exec("SELECT * FROM versions").one();
+        const v = sql.exec("SELECT * FROM versions ORDER BY seq LIMIT 1").one();
+        sql.exec("UPDATE versions SET seq = 1002 WHERE version_id = ?", current);
         for (let i = 0; i < 1000; i++) {
           sql.exec(
             `INSERT INTO versions (version_id, seq, created_at, last_accessed_day, kms_key_id, kind, envelope, value_hash)
@@ -150,7 +153,6 @@ describe("ListSecretVersionIds", () => {
           );
         }
       });
-      const current = (await putValue(name, "v2")).VersionId;
 
       const measured = await runInDurableObject(secretStub(name), async (object: SecretObject) => {
         const instance = object as any;
