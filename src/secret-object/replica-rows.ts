@@ -65,15 +65,19 @@ export class ReplicaRows {
       .map((r) => r.region as string);
   }
 
-  /** The replica acknowledged changes up to `wanted` and holds versions up to `sentSeq`. */
-  delivered(region: string, wanted: number, sentSeq: number, lastAccessedDay: number | null): void {
+  /**
+   * The replica acknowledged changes up to `wanted` and holds versions up to `sentSeq` under `kmsKeyId` (a region
+   * re-added with another key meanwhile keeps sent_seq 0, so its next delivery re-seals every version).
+   */
+  delivered(region: string, wanted: number, sentSeq: number, lastAccessedDay: number | null, kmsKeyId: string | null): void {
     this.sql.exec(
-      `UPDATE replicas SET synced = MAX(synced, ?1), sent_seq = MAX(sent_seq, ?2), last_accessed_day = ?3, failures = 0,
+      `UPDATE replicas SET synced = MAX(synced, ?1), last_accessed_day = ?3, failures = 0,
+         sent_seq = CASE WHEN kms_key_id IS ?5 THEN MAX(sent_seq, ?2) ELSE sent_seq END,
          overwrite = 0,
          status = CASE WHEN wanted <= MAX(synced, ?1) THEN 'InSync' ELSE status END,
          status_message = CASE WHEN wanted <= MAX(synced, ?1) THEN 'Replication succeeded' ELSE status_message END
        WHERE region = ?4`,
-      wanted, sentSeq, lastAccessedDay, region,
+      wanted, sentSeq, lastAccessedDay, region, kmsKeyId,
     );
   }
 

@@ -147,7 +147,7 @@ export class Replication {
         return;
       }
       if ("missing" in ack) throw new Error(`replica in ${region} still lacks ${ack.missing.length} versions`);
-      this.rows.delivered(region, wanted, versions[0]?.seq ?? 0, ack.lastAccessedDay);
+      this.rows.delivered(region, wanted, versions[0]?.seq ?? 0, ack.lastAccessedDay, row.kmsKeyId);
     } catch (error) {
       this.rows.attemptFailed(region, `Replication to ${region} failed and is being retried: ${String(error).slice(0, 200)}`, FAIL_AFTER);
       throw error;

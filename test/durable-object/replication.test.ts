@@ -200,6 +200,21 @@ describe("replicas are real secrets in their regions", () => {
 });
 
 describe("sync through the outbox", () => {
+  it("re-adding a region with another KmsKeyId re-seals every version of that replica under the new key", async () => {
+    const name = uniqueName("repl-rekey");
+    await createSecret(name, "v1", { AddReplicaRegions: [{ Region: "eu-north-1" }] });
+    expect((await sm("PutSecretValue", { SecretId: name, SecretString: "v2", ClientRequestToken: token() })).status).toBe(200);
+    await settled(name);
+    const rekeyed = await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: "eu-north-1", KmsKeyId: "alias/payments" }] });
+    expect(rekeyed.body.ReplicationStatus).toEqual([{ Region: "eu-north-1", KmsKeyId: "alias/payments", Status: "InProgress" }]);
+    expect((await settled(name))[0]).toMatchObject({ KmsKeyId: "alias/payments", Status: "InSync" });
+    const keys = await runInDurableObject(secretStub(name, { region: "eu-north-1" }), (_i, state) =>
+      state.storage.sql.exec("SELECT DISTINCT kms_key_id FROM versions").toArray().map((r) => r.kms_key_id));
+    expect(keys).toEqual(["alias/payments"]);
+    expect((await value(name, "eu-north-1")).body.SecretString).toBe("v2");
+    expect((await sm("GetSecretValue", { SecretId: name, VersionStage: "AWSPREVIOUS" }, { region: "eu-north-1" })).body.SecretString).toBe("v1");
+  });
+
   it("applies snapshots in order and idempotently: a repeated or older delivery changes nothing", async () => {
     const name = uniqueName("repl-order");
     await createSecret(name, "v1", { AddReplicaRegions: [{ Region: "eu-central-1" }] });
