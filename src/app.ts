@@ -1,5 +1,6 @@
 // The Worker's HTTP edge: request id, caller, POST / → dispatch, and the one place errors become AWS responses.
 import { type Context, Hono } from "hono";
+import { auditTrail } from "./audit/middleware";
 import { authenticate } from "./auth/caller";
 import type { AppEnv } from "./env";
 import { keyRingGuard } from "./key-ring/write-guard";
@@ -12,6 +13,8 @@ import { jsonResponse } from "./protocol/json";
 export const app = new Hono<AppEnv>();
 
 app.post("/", requestLog);
+// Every call, answered or refused, is on the audit trail before its answer leaves (src/audit/middleware.ts).
+app.post("/", auditTrail());
 
 // Every request is authenticated before anything else looks at it, so an unauthenticated caller learns
 // nothing (not even whether an operation or a secret exists).

@@ -1,10 +1,15 @@
 // Bindings and per-request variables shared by the Worker and the Durable Object.
+import type { AuditTrail } from "./audit/trail-object";
 import type { PolicyDocument } from "./authz";
 import type { SecretObject } from "./secret-object/secret-object";
 
 export interface Env {
   SECRETS: DurableObjectNamespace<SecretObject>;
   DB: D1Database;
+  /** The audit trail's shards (src/audit/trail-object.ts). */
+  AUDIT: DurableObjectNamespace<AuditTrail>;
+  /** Optional: CloudTrail-layout log files of the audit trail (README "Audit trail"). */
+  AUDIT_LOGS?: R2Bucket;
   /** JSON key ring of key-encryption keys (see README "Keys"). A Worker secret; `.dev.vars` locally. */
   KMS_KEYS: string;
   /** JSON array of access keys (see README "Access keys"). A Worker secret; `.dev.vars` locally. */
@@ -35,4 +40,8 @@ export interface Caller {
   secureTransport: boolean;
 }
 
-export type AppEnv = { Bindings: Env; Variables: { requestId: string; caller: Caller; body: string } };
+export type AppEnv = {
+  Bindings: Env;
+  /** input / output: the parsed request and the operation's answer, for the audit trail (src/audit/middleware.ts). */
+  Variables: { requestId: string; caller: Caller; body: string; input: unknown; output: object };
+};

@@ -3,6 +3,7 @@ import { app } from "./app";
 import type { Env } from "./env";
 import { sweep } from "./scheduled";
 
+export { AuditTrail } from "./audit/trail-object";
 export { SecretObject } from "./secret-object/secret-object";
 
 export default {

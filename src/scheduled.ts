@@ -1,6 +1,9 @@
 // The cron sweeper, the safety net behind each object's alarm: pokes every secret whose deletion deadline has
 // passed, and walks the D1 index a batch per run, asking each row's object to re-apply index updates still
-// queued and to repair the row when it disagrees. Idempotent, so running it twice or alongside an alarm is harmless.
+// queued and to repair the row when it disagrees; and deletes audit events past their 90 days. Idempotent, so
+// running it twice or alongside an alarm is harmless.
+import { purgeBefore } from "./audit/events-db";
+import { RETENTION_MS } from "./audit/lookup";
 import { objectName, parseSecretId, type SecretRef } from "./domain/secret-id";
 import { locationHint } from "./domain/regions";
 import type { Env } from "./env";
@@ -12,8 +15,9 @@ export const REPAIR_BATCH = 200;
 
 /** Runs both passes; returns how many due deletions it poked. */
 export async function sweep(env: Env, now: number): Promise<number> {
-  const [purged, repaired] = await Promise.allSettled([purgeDue(env, now), sweepIndex(env)]);
+  const [purged, repaired, expired] = await Promise.allSettled([purgeDue(env, now), sweepIndex(env), purgeBefore(env.DB, now - RETENTION_MS)]);
   if (repaired.status === "rejected") console.error(JSON.stringify({ event: "index_sweep_failed", error: String(repaired.reason) }));
+  if (expired.status === "rejected") console.error(JSON.stringify({ event: "audit_purge_failed", error: String(expired.reason) }));
   if (purged.status === "rejected") throw purged.reason;
   return purged.value;
 }

@@ -3,6 +3,7 @@
 import { Sha256WebCrypto } from "@smithy/core/checksum";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { AwsError } from "../protocol/errors";
+import { signingService } from "../protocol/targets";
 import type { AccessKey } from "./caller";
 
 export const SERVICE = "secretsmanager";
@@ -36,8 +37,9 @@ export async function verifySignature(
   if (!authorization) throw new AwsError("MissingAuthenticationTokenException", "Missing Authentication Token");
   const auth = parseAuthorization(authorization);
 
-  if (auth.service !== SERVICE) {
-    throw new AwsError("InvalidSignatureException", `Credential should be scoped to correct service: '${SERVICE}'.`);
+  const service = signingService(request.headers.get("x-amz-target"));
+  if (auth.service !== service) {
+    throw new AwsError("InvalidSignatureException", `Credential should be scoped to correct service: '${service}'.`);
   }
   const amzDate = request.headers.get("x-amz-date");
   if (!amzDate || !auth.signedHeaders.includes("x-amz-date") || !auth.signedHeaders.includes("host")) {
@@ -152,7 +154,7 @@ async function computeSignature(request: Request, body: Uint8Array, auth: Author
     if (value === null) return undefined;
     headers[name] = value;
   }
-  const signed = await signerFor(key, auth.region).sign(
+  const signed = await signerFor(key, auth.region, auth.service).sign(
     {
       method: request.method,
       protocol: url.protocol,
@@ -170,15 +172,15 @@ async function computeSignature(request: Request, body: Uint8Array, auth: Author
 // One signer per key and region, so its cache of derived signing keys (one per day) is reused across requests.
 const signers = new Map<string, SignatureV4>();
 
-function signerFor(key: AccessKey, region: string): SignatureV4 {
-  const id = `${key.accessKeyId}\n${key.secretAccessKey}\n${region}`;
+function signerFor(key: AccessKey, region: string, service: string): SignatureV4 {
+  const id = `${key.accessKeyId}\n${key.secretAccessKey}\n${region}\n${service}`;
   let signer = signers.get(id);
   if (!signer) {
     if (signers.size >= 1000) signers.clear();
     signer = new SignatureV4({
       credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey, sessionToken: key.sessionToken },
       region,
-      service: SERVICE,
+      service,
       sha256: Sha256WebCrypto,
       applyChecksum: false,
     });

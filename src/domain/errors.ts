@@ -21,7 +21,12 @@ export type ErrorCode =
   | "SerializationException"
   | "UnknownOperationException"
   | "UnrecognizedClientException"
-  | "ValidationException";
+  | "ValidationException"
+  // CloudTrail's, for LookupEvents (src/audit/).
+  | "InvalidEventCategoryException"
+  | "InvalidLookupAttributesException"
+  | "InvalidMaxResultsException"
+  | "InvalidTimeRangeException";
 
 /** A domain error as it crosses the Durable Object RPC boundary (RPC keeps only name and message of real errors). */
 export interface DomainError {

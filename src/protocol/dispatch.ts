@@ -1,24 +1,51 @@
 // X-Amz-Target → operation; reads and parses the JSON body, validates it with the operation's schema, runs it.
+// The request as parsed and the operation's answer are kept on the context for the audit trail.
 import type { Context as HonoContext } from "hono";
+import { cloudTrailOperations } from "../audit/operations";
 import type { AppEnv } from "../env";
 import { operations } from "../operations";
+import type { AnyOperation } from "../operations/operation";
 import { AwsError } from "./errors";
 import { BadJson, normaliseBody } from "./json";
+import { CLOUDTRAIL_PREFIX, SECRETS_MANAGER_PREFIX } from "./targets";
 import { toAwsError } from "./validation";
 
 export const MAX_BODY_BYTES = 1 << 20;
-const PREFIX = "secretsmanager.";
+
+/** Each target namespace: its prefix, the service that records its events, and its operations. */
+const NAMESPACES: { prefix: string; eventSource: string; operations: Record<string, AnyOperation> }[] = [
+  { prefix: SECRETS_MANAGER_PREFIX, eventSource: "secretsmanager.amazonaws.com", operations },
+  { prefix: CLOUDTRAIL_PREFIX, eventSource: "cloudtrail.amazonaws.com", operations: cloudTrailOperations },
+];
+
+export interface ResolvedTarget {
+  eventSource: string;
+  /** The operation's name, or what the target named (at most 128 characters) when no operation has it. */
+  name: string;
+  op?: AnyOperation;
+}
+
+export function resolveTarget(target: string): ResolvedTarget {
+  for (const ns of NAMESPACES) {
+    if (!target.startsWith(ns.prefix)) continue;
+    const name = target.slice(ns.prefix.length);
+    return { eventSource: ns.eventSource, name: name.slice(0, 128), op: Object.hasOwn(ns.operations, name) ? ns.operations[name] : undefined };
+  }
+  return { eventSource: NAMESPACES[0]!.eventSource, name: target.slice(0, 128) };
+}
 
 export async function dispatch(c: HonoContext<AppEnv>): Promise<object> {
   const target = c.req.header("x-amz-target") ?? "";
-  const name = target.startsWith(PREFIX) ? target.slice(PREFIX.length) : "";
-  const op = Object.hasOwn(operations, name) ? operations[name as keyof typeof operations] : undefined;
+  const { op } = resolveTarget(target);
   if (!op) throw new AwsError("UnknownOperationException", `The operation ${JSON.stringify(target.slice(0, 128))} is not supported.`);
 
   const input = parseBody(c.get("body"));
+  c.set("input", input);
   const parsed = op.input.safeParse(input);
   if (!parsed.success) throw toAwsError(parsed.error, input);
-  return op.handler({ env: c.env, caller: c.get("caller"), requestId: c.get("requestId"), now: Date.now() }, parsed.data as never);
+  const output = await op.handler({ env: c.env, caller: c.get("caller"), requestId: c.get("requestId"), now: Date.now() }, parsed.data as never);
+  c.set("output", output);
+  return output;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface SmOptions {
   secretAccessKey?: string;
   /** Send no Authorization header at all. */
   unsigned?: boolean;
+  /** The credential scope's service (default secretsmanager; cloudtrail for LookupEvents). */
+  service?: string;
   /** Change the request after signing (tamper tests). */
   afterSigning?: (request: { headers: Record<string, string>; body: string }) => void;
 }
@@ -58,7 +60,7 @@ export async function sign(extraHeaders: Record<string, string>, body: string, o
         sessionToken: key?.sessionToken,
       },
       region: options.region ?? "us-east-1",
-      service: "secretsmanager",
+      service: options.service ?? "secretsmanager",
       sha256: Sha256WebCrypto,
       // Like the AWS SDK for this service: the payload hash is signed but not sent as x-amz-content-sha256.
       applyChecksum: false,

@@ -167,6 +167,14 @@ export const TEST_ACCESS_KEYS = [
       ],
     },
   },
+  {
+    // Reads the audit trail (cloudtrail:LookupEvents) and nothing of Secrets Manager.
+    accessKeyId: "AKIDAUDITOR",
+    secretAccessKey: "test-secret-auditor",
+    accountId: "111122223333",
+    principalArn: "arn:aws:iam::111122223333:user/auditor",
+    policy: { Version: V, Statement: [{ Effect: "Allow", Action: "cloudtrail:LookupEvents", Resource: "*" }] },
+  },
 ];
 
 /** A default key plus a second named key with two versions (rotation). */

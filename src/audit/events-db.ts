@@ -1,0 +1,174 @@
+// The audit trail in D1 (migrations/0006_audit_trail.sql): inserting delivered records (idempotent), one page of a
+// LookupEvents query newest first as a keyset range of one index, and the 90-day retention purge.
+import { usernameOf } from "./identity";
+import type { Built } from "./record";
+import type { TrailResource } from "./parameters";
+
+/** A record with the columns it is looked up by: what the trail carries from the Worker to D1 and R2. */
+export interface TrailEntry {
+  accountId: string;
+  region: string;
+  /** Epoch milliseconds: orders events within a second. */
+  eventTime: number;
+  eventId: string;
+  eventName: string;
+  eventSource: string;
+  readOnly: boolean;
+  username?: string;
+  accessKeyId?: string;
+  resources: TrailResource[];
+  /** The CloudTrail record as JSON. */
+  record: string;
+}
+
+export function toEntry(built: Built, eventTime: number): TrailEntry {
+  const { record } = built;
+  return {
+    accountId: record.recipientAccountId,
+    region: record.awsRegion,
+    eventTime,
+    eventId: record.eventID,
+    eventName: record.eventName,
+    eventSource: record.eventSource,
+    readOnly: record.readOnly,
+    username: usernameOf(record.userIdentity),
+    accessKeyId: record.userIdentity.accessKeyId,
+    resources: built.resources,
+    record: JSON.stringify(record),
+  };
+}
+
+/**
+ * The statements that store a batch of entries, given as the JSON text of an array of TrailEntry: two statements
+ * whatever the batch's size (the rows are read from the JSON by SQLite), so a drain costs D1 one small batch.
+ */
+export function insertStatements(db: D1Database, entriesJson: string): D1PreparedStatement[] {
+  const field = (name: string) => `json_extract(e.value, '$.${name}')`;
+  return [
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO audit_events (account_id, region, event_time, event_id, event_name, event_source, read_only, username,
+           access_key_id, resources, record)
+         SELECT ${field("accountId")}, ${field("region")}, ${field("eventTime")}, ${field("eventId")}, ${field("eventName")},
+           ${field("eventSource")}, CASE ${field("readOnly")} WHEN 1 THEN 'true' ELSE 'false' END, ${field("username")}, ${field("accessKeyId")},
+           (SELECT json_group_array(json_object('ResourceType', json_extract(r.value, '$.type'), 'ResourceName', json_extract(r.value, '$.name')))
+              FROM json_each(e.value, '$.resources') AS r),
+           ${field("record")}
+         FROM json_each(?1) AS e`,
+      )
+      .bind(entriesJson),
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO audit_event_resources (account_id, region, resource_name, resource_type, event_time, event_id)
+         SELECT ${field("accountId")}, ${field("region")}, json_extract(r.value, '$.name'), json_extract(r.value, '$.type'),
+           ${field("eventTime")}, ${field("eventId")}
+         FROM json_each(?1) AS e, json_each(e.value, '$.resources') AS r`,
+      )
+      .bind(entriesJson),
+  ];
+}
+
+export type AttributeKey = "EventId" | "EventName" | "ReadOnly" | "Username" | "ResourceType" | "ResourceName" | "EventSource" | "AccessKeyId";
+
+const EVENT_COLUMNS: Partial<Record<AttributeKey, string>> = {
+  EventId: "event_id",
+  EventName: "event_name",
+  ReadOnly: "read_only",
+  Username: "username",
+  EventSource: "event_source",
+  AccessKeyId: "access_key_id",
+};
+const RESOURCE_COLUMNS: Partial<Record<AttributeKey, string>> = { ResourceName: "resource_name", ResourceType: "resource_type" };
+
+export interface EventQuery {
+  accountId: string;
+  region: string;
+  attribute?: { key: AttributeKey; value: string };
+  /** Inclusive bounds, epoch milliseconds. */
+  startTime: number;
+  endTime: number;
+}
+
+/** Where the previous page stopped: the last event it returned. */
+export interface Cursor {
+  time: number;
+  id: string;
+}
+
+export interface StoredEvent {
+  event_time: number;
+  event_id: string;
+  event_name: string;
+  event_source: string;
+  read_only: string;
+  username: string | null;
+  access_key_id: string | null;
+  resources: string;
+  record: string;
+}
+
+/** Up to `limit` events matching `query`, newest first, after `cursor`. */
+export async function lookupPage(db: D1Database, query: EventQuery, cursor: Cursor | undefined, limit: number): Promise<StoredEvent[]> {
+  const params: unknown[] = [query.accountId, query.region, query.startTime, query.endTime, limit];
+  const range = (t: string) => {
+    let sql = `${t}.account_id = ?1 AND ${t}.region = ?2 AND ${t}.event_time >= ?3 AND ${t}.event_time <= ?4`;
+    if (cursor) {
+      params.push(cursor.time, cursor.id);
+      sql += ` AND (${t}.event_time < ?6 OR (${t}.event_time = ?6 AND ${t}.event_id < ?7))`;
+    }
+    return sql;
+  };
+  const key = query.attribute?.key;
+  const resourceColumn = key && RESOURCE_COLUMNS[key];
+  let sql: string;
+  if (resourceColumn) {
+    const where = range("r");
+    params.push(query.attribute!.value);
+    sql = `SELECT e.* FROM (SELECT DISTINCT r.event_time, r.event_id FROM audit_event_resources r
+             WHERE ${where} AND r.${resourceColumn} = ?${params.length}
+             ORDER BY r.event_time DESC, r.event_id DESC LIMIT ?5) AS m
+           JOIN audit_events e ON e.account_id = ?1 AND e.region = ?2 AND e.event_time = m.event_time AND e.event_id = m.event_id
+           ORDER BY e.event_time DESC, e.event_id DESC`;
+  } else {
+    let where = range("e");
+    if (key) {
+      params.push(query.attribute!.value);
+      where += ` AND e.${EVENT_COLUMNS[key]} = ?${params.length}`;
+    }
+    sql = `SELECT e.* FROM audit_events e WHERE ${where} ORDER BY e.event_time DESC, e.event_id DESC LIMIT ?5`;
+  }
+  const { results } = await db
+    .prepare(sql)
+    .bind(...params)
+    .all<StoredEvent>();
+  return results;
+}
+
+/** Rows deleted per statement of the purge, and statements per run, so one run stays well inside its limits. */
+const PURGE_BATCH = 2_000;
+const PURGE_ROUNDS = 10;
+
+/** Deletes events older than `cutoff` (epoch ms), oldest first; returns how many events went. */
+export async function purgeBefore(db: D1Database, cutoff: number): Promise<number> {
+  let purged = 0;
+  for (let round = 0; round < PURGE_ROUNDS; round++) {
+    const [events] = await db.batch([
+      db
+        .prepare(
+          `DELETE FROM audit_events WHERE event_time < ?1 AND event_id IN
+             (SELECT event_id FROM audit_events WHERE event_time < ?1 ORDER BY event_time LIMIT ?2)`,
+        )
+        .bind(cutoff, PURGE_BATCH),
+      db
+        .prepare(
+          `DELETE FROM audit_event_resources WHERE event_time < ?1 AND event_id IN
+             (SELECT event_id FROM audit_event_resources WHERE event_time < ?1 ORDER BY event_time LIMIT ?2)`,
+        )
+        .bind(cutoff, PURGE_BATCH),
+    ]);
+    const deleted = events!.meta.changes;
+    purged += deleted;
+    if (deleted < PURGE_BATCH) break;
+  }
+  return purged;
+}

@@ -1,0 +1,7 @@
+// CloudTrail's operations at this endpoint, keyed by operation name (target prefix CLOUDTRAIL_PREFIX).
+import type { AnyOperation } from "../../operations/operation";
+import { lookupEventsOperation } from "./lookup-events";
+
+export const cloudTrailOperations = {
+  LookupEvents: lookupEventsOperation,
+} satisfies Record<string, AnyOperation>;

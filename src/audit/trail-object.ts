@@ -1,0 +1,142 @@
+// The audit trail's Durable Object: one of a few shards per (account, region). Appending a batch of records to its
+// SQLite is the durable commit (the RPC answers once the write is durable, so the calls it records may be
+// answered). Its alarm delivers them: to D1 within about a second (LookupEvents), and, when the AUDIT_LOGS bucket
+// is bound, to an R2 log file once a minute or every LOG_FILE_RECORDS records, after which they are deleted.
+import { DurableObject } from "cloudflare:workers";
+import type { Env } from "../env";
+import { insertStatements, type TrailEntry } from "./events-db";
+import { writeLogFiles } from "./log-files";
+
+/** How long records gather before they are indexed in D1 (LookupEvents indexes at once what it needs). */
+export const INDEX_DELAY_MS = 1_000;
+/** Records per D1 delivery. */
+const INDEX_RECORDS = 500;
+/** How long indexed records wait to be gathered into one log file, and the most one file holds. */
+export const LOG_FILE_INTERVAL_MS = 60_000;
+const LOG_FILE_RECORDS = 1_000;
+const RETRY_MAX_MS = 60_000;
+
+interface BatchRow extends Record<string, SqlStorageValue> {
+  seq: number;
+  entries: string;
+  count: number;
+  created_at: number;
+}
+
+export class AuditTrail extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  /** When the alarm is set for (ms), once known; read from storage once per object start. */
+  private alarmAt: number | null | undefined;
+  /** Deliveries run one after another, so two never deliver overlapping batches. */
+  private delivering: Promise<unknown> = Promise.resolve();
+  private failures = 0;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    // seq: append order, never reused (AUTOINCREMENT), so it names a log file stably across retries.
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS batches (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      entries TEXT NOT NULL,            -- JSON array of TrailEntry
+      count INTEGER NOT NULL,
+      created_at INTEGER NOT NULL,
+      indexed INTEGER NOT NULL DEFAULT 0
+    )`);
+    this.sql.exec(`CREATE INDEX IF NOT EXISTS batches_by_state ON batches (indexed, seq)`);
+  }
+
+  /** Appends records (`entries`: the JSON text of a TrailEntry array); durable when this returns. */
+  async append(entries: string, count: number): Promise<void> {
+    const now = Date.now();
+    this.sql.exec(`INSERT INTO batches (entries, count, created_at) VALUES (?, ?, ?)`, entries, count, now);
+    this.alarmAt ??= await this.ctx.storage.getAlarm();
+    if (this.alarmAt === null || this.alarmAt > now + INDEX_DELAY_MS) await this.arm(now + INDEX_DELAY_MS);
+  }
+
+  /** Delivers every record to D1 (LookupEvents calls this first, so a caller finds what it just did). */
+  index(): Promise<void> {
+    return this.serially(() => this.indexAll());
+  }
+
+  /** Delivers everything: to D1, and to R2 log files now rather than at the next file's time. */
+  flush(): Promise<void> {
+    return this.serially(async () => {
+      await this.indexAll();
+      await this.writeFiles(true);
+    });
+  }
+
+  override async alarm(): Promise<void> {
+    this.alarmAt = null;
+    try {
+      await this.serially(async () => {
+        await this.indexAll();
+        await this.writeFiles(false);
+      });
+      this.failures = 0;
+    } catch (error) {
+      this.failures++;
+      console.error(JSON.stringify({ event: "audit_delivery_failed", failures: this.failures, error: String(error) }));
+    }
+    const oldest = this.sql.exec(`SELECT created_at FROM batches ORDER BY seq LIMIT 1`).toArray()[0]?.created_at as number | undefined;
+    if (oldest === undefined) return;
+    const unindexed = this.sql.exec(`SELECT 1 FROM batches WHERE indexed = 0 LIMIT 1`).toArray().length > 0;
+    const retry = Date.now() + Math.min(RETRY_MAX_MS, INDEX_DELAY_MS * 2 ** this.failures);
+    await this.arm(this.failures > 0 || unindexed ? retry : oldest + LOG_FILE_INTERVAL_MS);
+  }
+
+  /** Records not yet deleted (waiting for D1 or for their log file): the operator's view of lag. */
+  async pendingCount(): Promise<number> {
+    return this.sql.exec(`SELECT IFNULL(sum(count), 0) AS n FROM batches`).one().n as number;
+  }
+
+  private serially(work: () => Promise<void>): Promise<void> {
+    const run = this.delivering.then(work);
+    this.delivering = run.catch(() => undefined);
+    return run;
+  }
+
+  private async arm(at: number): Promise<void> {
+    await this.ctx.storage.setAlarm(at);
+    this.alarmAt = at;
+  }
+
+  private async indexAll(): Promise<void> {
+    for (;;) {
+      const rows = this.take(`indexed = 0`, INDEX_RECORDS);
+      if (rows.length === 0) return;
+      // The stored texts are JSON arrays: joined without parsing them.
+      await this.env.DB.batch(insertStatements(this.env.DB, `[${rows.map((r) => r.entries.slice(1, -1)).join(",")}]`));
+      const last = rows.at(-1)!.seq;
+      if (this.env.AUDIT_LOGS) this.sql.exec(`UPDATE batches SET indexed = 1 WHERE seq <= ? AND indexed = 0`, last);
+      else this.sql.exec(`DELETE FROM batches WHERE seq <= ?`, last);
+    }
+  }
+
+  /** Writes the indexed records to log files once the oldest has waited its interval (or `now`), then deletes them. */
+  private async writeFiles(now: boolean): Promise<void> {
+    if (!this.env.AUDIT_LOGS) return;
+    for (;;) {
+      const waiting = this.sql.exec(`SELECT min(created_at) AS oldest, IFNULL(sum(count), 0) AS n FROM batches WHERE indexed = 1`).one();
+      if (waiting.oldest === null) return;
+      if (!now && (waiting.n as number) < LOG_FILE_RECORDS && (waiting.oldest as number) + LOG_FILE_INTERVAL_MS > Date.now()) return;
+      const rows = this.take(`indexed = 1`, LOG_FILE_RECORDS);
+      const entries = rows.flatMap((r) => JSON.parse(r.entries) as TrailEntry[]);
+      // Named by the first batch's sequence number, so a retried file overwrites itself rather than doubling.
+      await writeLogFiles(this.env.AUDIT_LOGS, entries, `${this.ctx.id.toString()}/${rows[0]!.seq}`);
+      this.sql.exec(`DELETE FROM batches WHERE seq <= ? AND indexed = 1`, rows.at(-1)!.seq);
+    }
+  }
+
+  /** Batches matching `where` in append order, up to about `records` records (at least one batch). */
+  private take(where: string, records: number): BatchRow[] {
+    const rows: BatchRow[] = [];
+    let total = 0;
+    for (const row of this.sql.exec<BatchRow>(`SELECT seq, entries, count, created_at FROM batches WHERE ${where} ORDER BY seq`)) {
+      if (rows.length > 0 && total + row.count > records) break;
+      rows.push(row);
+      total += row.count;
+    }
+    return rows;
+  }
+}
