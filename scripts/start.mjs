@@ -56,8 +56,9 @@ runWrangler("deploy", "--dry-run", "--outdir", build);
 // wrangler.toml's bindings and the dev-vars file, as wrangler dev would read them; the environment overrides the file.
 const { workerOptions } = workerOptionsFrom(`${root}/wrangler.toml`, undefined, { envFiles: [devVars] });
 workerOptions.bindings = { ...workerOptions.bindings, ...keys };
-if (process.env.BENCH_NOOP) workerOptions.bindings.BENCH_NOOP = process.env.BENCH_NOOP;
-if (process.env.ROTATION_FUNCTIONS) workerOptions.bindings.ROTATION_FUNCTIONS = process.env.ROTATION_FUNCTIONS;
+for (const name of ["BENCH_NOOP", "REPLICA_REGIONS_UNAVAILABLE", "ROTATION_FUNCTIONS"]) {
+  if (process.env[name]) workerOptions.bindings[name] = process.env[name];
+}
 
 server = new Miniflare(
   convertV4MiniflareOptions({

@@ -20,6 +20,8 @@ export interface Env {
   METRICS?: AnalyticsEngineDataset;
   /** "1" turns on the benchmark's no-op routes (bench/load.mjs); unset everywhere else. */
   BENCH_NOOP?: string;
+  /** Comma-separated replica regions whose deliveries fail, as if the region were unreachable (README "Replication"). */
+  REPLICA_REGIONS_UNAVAILABLE?: string;
 }
 
 /** Who is calling and where: derived once per request by the auth step. */

@@ -68,3 +68,12 @@ export const encryptionFailure = (): DomainError => ({
 /** E60: recorded for cross-account GetSecretValue and PutSecretValue of a secret under the default key. */
 export const CROSS_ACCOUNT_DEFAULT_KEY =
   "You can't access a secret from a different AWS account if you encrypt the secret with the default KMS service key.";
+
+// ---- replication (issue 13) ----
+
+/** Logged from real AWS for PutResourcePolicy and DeleteSecret on a replica (public cloud-nuke and aws-nuke issue threads). */
+export const REPLICA_WRITE = "Operation not permitted on a replica secret. Call must be made in primary secret's region.";
+
+/** Recorded on real AWS: the primary's ARN, the regions joined with ", ", a closing period. */
+export const primaryHasReplicas = (arn: string, regions: readonly string[]): DomainError =>
+  invalidParameter(`You can't delete secret ${arn} that still has replica regions [${regions.join(", ")}].`);

@@ -34,6 +34,11 @@ export const SecretBinary = z
   })
   .pipe(z.instanceof(Uint8Array).refine((b) => b.length >= 1, { message: "Member must have length greater than or equal to 1" }).refine((b) => b.length <= 65536, { message: "Member must have length less than or equal to 65536" }));
 
+/** A Region code (RegionType). */
+export const Region = text(1, 128).regex(/^([a-z]+-)+\d+$/);
+export const ReplicaRegion = z.object({ Region: Region.optional(), KmsKeyId: KmsKeyId.optional() });
+export const AddReplicaRegions = z.array(ReplicaRegion).min(1);
+
 export const TagKey = text(1, 128);
 export const TagValue = text(0, 256);
 export const Tag = z.object({ Key: TagKey, Value: TagValue });

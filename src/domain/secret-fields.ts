@@ -50,6 +50,9 @@ export const SECRET_FIELDS = {
   /** ExternalSecretRotationMetadata JSON of a managed external secret. */
   externalRotationMetadata: { column: "external_rotation_metadata", type: "text", nullable: true, index: "external_rotation_metadata" },
   externalRotationRoleArn: { column: "external_rotation_role_arn", type: "text", nullable: true, index: "external_rotation_role_arn" },
+  // ---- replication (issue 13) ----
+  /** The primary's region: on a primary with replicas its own region, on a replica its primary's; null otherwise. */
+  primaryRegion: { column: "primary_region", type: "text", nullable: true, index: "primary_region" },
 } as const satisfies Record<string, FieldSpec>;
 
 type Fields = typeof SECRET_FIELDS;
@@ -77,6 +80,8 @@ export type IndexRow = Pick<SecretFields, Exclude<IndexedName, "tagsSet" | Nulla
   versionsToStages: Record<string, string[]>;
   /** Absent in entries queued before the field existed (then: ever tagged = has tags). */
   tagsSet?: boolean;
+  /** Absent in entries queued before replication existed (then: none). */
+  primaryRegion?: string | null;
 };
 
 const names = Object.keys(SECRET_FIELDS) as FieldName[];
@@ -120,4 +125,19 @@ export function indexRowOf(s: SecretFields, tags: TagPair[], versionsToStages: R
   const row: Record<string, unknown> = { tags, versionsToStages };
   for (const { name } of INDEXED) row[name] = s[name];
   return row as IndexRow;
+}
+
+// ---- replication (issue 13) ----
+
+/**
+ * The fields each replica keeps for itself; every other field is the primary's, copied by each sync (so a field added
+ * above reaches replicas with no further change). A replica's ARN and region are its own, so are its KMS key and
+ * LastAccessedDate; its revision guards its own index row.
+ */
+export const REPLICA_OWN_FIELDS = ["arn", "region", "kmsKeyId", "lastAccessedAt", "revision", "primaryRegion"] as const satisfies readonly FieldName[];
+
+/** The fields a primary sends its replicas. */
+export function replicatedFields(s: SecretFields): Partial<SecretFields> {
+  const own = new Set<string>(REPLICA_OWN_FIELDS);
+  return Object.fromEntries(names.filter((n) => !own.has(n)).map((n) => [n, s[n]])) as Partial<SecretFields>;
 }

@@ -53,3 +53,9 @@ export function parseSecretId(secretId: string, caller: { accountId: string; reg
 
 /** The Durable Object name of a secret: one object per account/region/name. */
 export const objectName = (ref: SecretRef): string => `${ref.accountId}/${ref.region}/${ref.name}`;
+
+/** The same secret's ARN in another region (a replica's ARN from its primary's, and back). */
+export const arnInRegion = (arn: string, region: string): string => arn.replace(/^(arn:[^:]+:secretsmanager:)[^:]+:/, `$1${region}:`);
+
+/** The region an ARN names. */
+export const regionOfArn = (arn: string): string => arn.split(":")[3]!;

@@ -1,10 +1,11 @@
 // CreateSecret: a new secret, optionally with its first version (AWSCURRENT) and tags.
 import { z } from "zod";
 import { INVALID_NAME, NAME_PATTERN, buildArn, randomSuffix } from "../domain/secret-id";
-import { Bool, ClientRequestToken, Description, KmsKeyId, Name, SecretBinary, SecretString, SecretTypeName, Tags } from "../domain/schemas";
+import { AddReplicaRegions, Bool, ClientRequestToken, Description, KmsKeyId, Name, SecretBinary, SecretString, SecretTypeName, Tags } from "../domain/schemas";
 import { deniedBeforeLookup } from "../authz/secret";
 import { AwsError } from "../protocol/errors";
 import { defineOperation } from "./operation";
+import { replicaRegions, replicationStatus } from "./replicas";
 import { authFor, requireToken, secretObject, secretValue, unwrap } from "./secrets";
 
 export const createSecret = defineOperation({
@@ -17,15 +18,12 @@ export const createSecret = defineOperation({
     SecretString: SecretString.optional(),
     Tags: Tags.optional(),
     Type: SecretTypeName.optional(),
-    AddReplicaRegions: z.array(z.object({ Region: z.string().min(1).max(128), KmsKeyId: KmsKeyId.optional() })).min(1).optional(),
+    AddReplicaRegions: AddReplicaRegions.optional(),
     ForceOverwriteReplicaSecret: Bool.optional(),
   }),
   async handler(ctx, input) {
     if (!NAME_PATTERN.test(input.Name)) throw new AwsError("ValidationException", INVALID_NAME);
-    // Refused rather than ignored: a caller asking for replicas must not believe it has them.
-    if (input.AddReplicaRegions) {
-      throw new AwsError("InvalidRequestException", "Replication to other Regions is not supported by this service yet.");
-    }
+    const replicas = input.AddReplicaRegions && replicaRegions(input.AddReplicaRegions, ctx.caller.region);
     const value = secretValue(input);
     const versionId = value ? requireToken(input.ClientRequestToken) : undefined;
     const { accountId, region } = ctx.caller;
@@ -47,8 +45,11 @@ export const createSecret = defineOperation({
       kmsKeyId: input.KmsKeyId,
       type: input.Type || undefined,
       tags: input.Tags,
+      replicaRegions: replicas,
+      forceOverwriteReplicaSecret: input.ForceOverwriteReplicaSecret,
     });
     const created = unwrap(result);
-    return { ARN: created.arn, Name: created.name, VersionId: created.versionId };
+    const status = created.replicationStatus && replicationStatus(created.replicationStatus);
+    return { ARN: created.arn, Name: created.name, VersionId: created.versionId, ReplicationStatus: status };
   },
 });

@@ -4,6 +4,7 @@ import { SecretId } from "../domain/schemas";
 import { seconds } from "../protocol/json";
 import { defineOperation } from "./operation";
 import { rotationMembers } from "./rotation-fields";
+import { replicationStatus } from "./replicas";
 import { locate, unwrap } from "./secrets";
 
 export const describeSecret = defineOperation({
@@ -24,6 +25,8 @@ export const describeSecret = defineOperation({
       Tags: s.tags,
       VersionIdsToStages: s.versionIdsToStages,
       CreatedDate: seconds(s.createdAt),
+      PrimaryRegion: s.primaryRegion,
+      ReplicationStatus: s.replicationStatus && replicationStatus(s.replicationStatus),
     };
   },
 });

@@ -13,8 +13,11 @@ import { listSecrets } from "./list-secrets";
 import type { AnyOperation } from "./operation";
 import { putResourcePolicy } from "./put-resource-policy";
 import { putSecretValue } from "./put-secret-value";
+import { removeRegionsFromReplication } from "./remove-regions-from-replication";
+import { replicateSecretToRegions } from "./replicate-secret-to-regions";
 import { restoreSecret } from "./restore-secret";
 import { rotateSecret } from "./rotate-secret";
+import { stopReplicationToReplica } from "./stop-replication-to-replica";
 import { tagResource } from "./tag-resource";
 import { untagResource } from "./untag-resource";
 import { updateSecret } from "./update-secret";
@@ -35,8 +38,11 @@ export const operations = {
   ListSecretVersionIds: listSecretVersionIds,
   PutResourcePolicy: putResourcePolicy,
   PutSecretValue: putSecretValue,
+  RemoveRegionsFromReplication: removeRegionsFromReplication,
+  ReplicateSecretToRegions: replicateSecretToRegions,
   RestoreSecret: restoreSecret,
   RotateSecret: rotateSecret,
+  StopReplicationToReplica: stopReplicationToReplica,
   TagResource: tagResource,
   UntagResource: untagResource,
   UpdateSecret: updateSecret,

@@ -1,7 +1,7 @@
 // What operations share: finding a secret's Durable Object from a SecretId, the authorization facts sent with each
 // call, reading a request's value, and turning a Result from the object into a response or an AwsError.
-import { INVALID_NAME, type SecretRef, buildArn, isValidSecretId, objectName, parseSecretId } from "../domain/secret-id";
-import { locationHint } from "../domain/regions";
+import { INVALID_NAME, type SecretRef, buildArn, isValidSecretId, parseSecretId } from "../domain/secret-id";
+import { objectAt } from "../secret-object/object-at";
 import type { Result } from "../domain/result";
 import { AwsError, SECRET_NOT_FOUND } from "../protocol/errors";
 import { type Auth, type RequestKeys, absentArn, deniedBeforeLookup, judge } from "../authz/secret";
@@ -9,8 +9,7 @@ import type { SecretValue, Target } from "../secret-object/types";
 import type { Context } from "./operation";
 
 export function secretObject(ctx: Context, ref: SecretRef) {
-  const { SECRETS } = ctx.env;
-  return SECRETS.get(SECRETS.idFromName(objectName(ref)), { locationHint: locationHint(ref.region) });
+  return objectAt(ctx.env.SECRETS, ref);
 }
 
 /** The authorization facts of this request for `operation` (authz/secret.ts); denials name `named`. */

@@ -13,3 +13,12 @@ export interface Destination {
   /** Delivers entries in order, all or none; throws when the destination fails (the outbox retries with backoff). */
   deliver(entries: readonly unknown[]): Promise<void>;
 }
+
+/**
+ * Destinations known only at run time, all named `<prefix><key>` (one per replica region: `replica:eu-west-1`). Each
+ * is still a destination of its own in the outbox (own entries, attempts, next try); the family only makes them.
+ */
+export interface DestinationFamily {
+  readonly prefix: string;
+  make(name: string): Destination;
+}

@@ -4,7 +4,8 @@ import { DEFAULT_KEY_NAME } from "../crypto/keys";
 import { type Result, fail, ok } from "../domain/result";
 import { markedForDeletion, notFound } from "../domain/errors";
 import { type Auth, type Subject, judge, storedPolicy } from "../authz/secret";
-import { CROSS_ACCOUNT_DEFAULT_KEY, invalidRequest } from "../domain/errors";
+import { CROSS_ACCOUNT_DEFAULT_KEY, REPLICA_WRITE, invalidParameter, invalidRequest } from "../domain/errors";
+import { isReplica } from "./replica";
 import type { TagPair } from "../domain/tags";
 import type { SecretRow, Store } from "./store";
 import type { Target } from "./types";
@@ -34,6 +35,11 @@ export class Access {
     const s = this.existing(auth, target);
     if (s.ok && s.value.deletedAt !== null) return fail(markedForDeletion());
     return s;
+  }
+
+  /** For writes, after existing()/active(): a replica refuses them (they are made in its primary's region). */
+  writable(secret: Result<SecretRow>): Result<SecretRow> {
+    return secret.ok && isReplica(secret.value) ? fail(invalidParameter(REPLICA_WRITE)) : secret;
   }
 
   /**

@@ -3,7 +3,7 @@
 // a delivery to the same destination is in flight rides the next one, so a hot secret costs a destination one
 // write per round trip, not one per request. Delivered entries are deleted by the next commit (or the alarm) rather
 // than by a storage write of their own: re-delivering one after a restart is harmless (the index's revision guard).
-import type { Destination } from "../outbox/destination";
+import type { Destination, DestinationFamily } from "../outbox/destination";
 import type { Duty } from "./scheduler";
 import type { Store } from "./store";
 
@@ -18,10 +18,14 @@ export class Outbox {
   private readonly delivered = new Map<string, number>();
   /** Per destination: the highest seq queued and the highest delivered by this instance (never cleared). */
   private readonly queued = new Map<string, number>();
+  /** Family destinations queued since the last settle(): delivered at once; older ones wait for their next try. */
+  private readonly fresh = new Set<string>();
   private readonly reached = new Map<string, number>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly riding = new Map<string, Promise<void>>();
   private readonly destinations: ReadonlyMap<string, Destination>;
+  /** Destinations of the families, made on first use. */
+  private readonly made = new Map<string, Destination>();
   /** Mutations answered before their read-your-writes deliveries completed (D1 failing or slow). */
   lagged = 0;
 
@@ -30,14 +34,27 @@ export class Outbox {
     destinations: readonly Destination[],
     /** Called after a delivery failure moved a next try (the scheduler re-arms). */
     private readonly rescheduled: () => void,
+    /** Destinations named at run time (replica regions): each one delivered on its own, never behind another. */
+    private readonly families: readonly DestinationFamily[] = [],
   ) {
     this.destinations = new Map(destinations.map((d) => [d.name, d]));
+  }
+
+  private destination(name: string): Destination | undefined {
+    const fixed = this.destinations.get(name) ?? this.made.get(name);
+    if (fixed) return fixed;
+    const family = this.families.find((f) => name.startsWith(f.prefix));
+    if (!family) return undefined;
+    const made = family.make(name);
+    this.made.set(name, made);
+    return made;
   }
 
   /** Queues an entry for a destination. Call inside the mutation's transaction. */
   enqueue(destination: string, entry: unknown): void {
     const now = Date.now();
     this.queued.set(destination, this.store.enqueue(destination, entry, now, now + RETRY_MS));
+    if (!this.destinations.has(destination)) this.fresh.add(destination);
   }
 
   /** Deletes entries already delivered. Call inside a transaction (it rides that commit). */
@@ -53,7 +70,7 @@ export class Outbox {
 
   /** One duty per destination: due at its entries' earliest next try; delivers them. */
   duties(): Duty[] {
-    return [...this.destinations.keys()].map((name) => ({
+    const fixed = [...this.destinations.keys()].map((name) => ({
       name: `outbox:${name}`,
       dueAt: () => this.store.outboxHead(name, 0)?.nextAt,
       run: async () => {
@@ -61,6 +78,20 @@ export class Outbox {
         this.compact();
       },
     }));
+    // One duty per family; its destinations are delivered side by side, each only when its own next try is due.
+    const families = this.families.map((f) => ({
+      name: `outbox:${f.prefix}*`,
+      dueAt: () => this.store.outboxNames(f.prefix).reduce<number | undefined>((min, d) => (min === undefined || d.nextAt < min ? d.nextAt : min), undefined),
+      run: async () => {
+        // The duty runs when its earliest destination is due (an alarm may fire a little early: that one counts).
+        const names = this.store.outboxNames(f.prefix);
+        const now = Math.max(Date.now(), Math.min(...names.map((d) => d.nextAt)));
+        const due = names.filter((d) => d.nextAt <= now);
+        await Promise.all(due.map((d) => this.deliver(d.name)));
+        this.compact();
+      },
+    }));
+    return [...fixed, ...families];
   }
 
   /**
@@ -74,6 +105,9 @@ export class Outbox {
       const delivery = this.deliver(d.name);
       if (d.readYourWrites) waits.push(this.within(d.name, delivery, upTo));
     }
+    // Family destinations just queued: delivered now, not waited for (the alarm retries failures, with backoff).
+    for (const name of this.fresh) void this.deliver(name);
+    this.fresh.clear();
     await Promise.all(waits);
   }
 
@@ -98,7 +132,7 @@ export class Outbox {
 
   /** Delivers entries that need no storing (nothing to retry from here: the caller repeats on failure). */
   sendDirect(name: string, entries: readonly unknown[]): Promise<void> {
-    return this.destinations.get(name)!.deliver(entries);
+    return this.destination(name)!.deliver(entries);
   }
 
   /** Waits (bounded) for the delivery of this destination's entries up to `upTo`; logs and counts a lag. */
@@ -115,7 +149,8 @@ export class Outbox {
   }
 
   private async drain(name: string): Promise<void> {
-    const destination = this.destinations.get(name)!;
+    const destination = this.destination(name);
+    if (!destination) return;
     const pending = this.store.outbox(name, this.delivered.get(name) ?? 0);
     const last = pending.at(-1);
     if (!last) return;

@@ -24,7 +24,7 @@ export class Policies {
   /** Stored as sent once it parses (and, with BlockPublicPolicy, is not public). Not indexed: no outbox entry. */
   put(auth: Auth, target: Target, text: string, blockPublic: boolean): Result<Identity> {
     return this.storage.transactionSync(() => {
-      const secret = this.access.active(auth, target);
+      const secret = this.access.writable(this.access.active(auth, target));
       if (!secret.ok) return secret;
       const parsed = parsePolicy(text, "resource");
       if (!parsed.ok) return fail({ code: "MalformedPolicyDocumentException", message: parsed.problems[0]!.message });
@@ -36,7 +36,7 @@ export class Policies {
 
   remove(auth: Auth, target: Target): Result<Identity> {
     return this.storage.transactionSync(() => {
-      const secret = this.access.active(auth, target);
+      const secret = this.access.writable(this.access.active(auth, target));
       if (!secret.ok) return secret;
       this.store.setResourcePolicy(null);
       return ok({ arn: secret.value.arn, name: secret.value.name });

@@ -12,6 +12,7 @@ import { type RotationTarget, rotationFunctions, targetFor } from "../rotation/t
 import { runStep } from "../rotation/targets/invoke";
 import { DEFAULT_TIMEOUT_SECONDS } from "../rotation/targets/lambda-invoke";
 import type { ServiceEventName } from "../audit/record";
+import { isReplica } from "./replica";
 import type { Duty } from "./scheduler";
 import type { SecretRow, Store } from "./store";
 
@@ -183,7 +184,8 @@ export class Rotation {
         const row = this.row();
         if (row) return row.nextAt;
         const s = this.store.secret();
-        return s?.rotationEnabled && s.deletedAt === null ? (s.rotationDueAt ?? undefined) : undefined;
+        // A replica copies the primary's rotation fields but never rotates: the primary's rotation reaches it.
+        return s?.rotationEnabled && s.deletedAt === null && !isReplica(s) ? (s.rotationDueAt ?? undefined) : undefined;
       },
       // One run at a time, whether the alarm or the cron sweep's poke calls.
       run: async () => {
@@ -198,7 +200,7 @@ export class Rotation {
     if (!s) return;
     let row = this.row();
     if (!row) {
-      if (!s.rotationEnabled || s.deletedAt !== null || s.rotationDueAt === null || s.rotationDueAt > Date.now()) return;
+      if (!s.rotationEnabled || s.deletedAt !== null || isReplica(s) || s.rotationDueAt === null || s.rotationDueAt > Date.now()) return;
       row = this.startScheduled(s);
       await this.host.settle();
     }

@@ -74,9 +74,33 @@ const migrations: { id: number; sql: string }[] = [
     `,
   },
   {
+    // Replication (issue 13). On a primary: one row per replica region, with what ReplicationStatus reports and
+    // what its outbox destination (replica:<region>) has delivered: `wanted` counts changes queued for the region,
+    // `synced` the last of them the replica acknowledged, `sent_seq` the newest version it holds. On a replica:
+    // `replica_stamp`, the newest snapshot applied (older or repeated deliveries change nothing).
+    id: 5,
+    sql: `
+      ALTER TABLE secret ADD COLUMN primary_region TEXT;
+      CREATE TABLE replicas (
+        region TEXT PRIMARY KEY,
+        kms_key_id TEXT,
+        status TEXT NOT NULL CHECK (status IN ('InProgress', 'InSync', 'Failed')),
+        status_message TEXT,
+        last_accessed_day INTEGER,
+        overwrite INTEGER NOT NULL DEFAULT 0,
+        wanted INTEGER NOT NULL DEFAULT 0,
+        synced INTEGER NOT NULL DEFAULT 0,
+        sent_seq INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0,
+        position INTEGER NOT NULL
+      );
+      CREATE TABLE replica_stamp (id INTEGER PRIMARY KEY CHECK (id = 1), stamp INTEGER NOT NULL);
+    `,
+  },
+  {
     // Rotation (issue 12, docs/rotation.md): the configuration on the secret row (rules stored as DescribeSecret
     // reports them), the value-less AWSPENDING placeholder as a version marked empty, and the one rotation in flight.
-    id: 5,
+    id: 6,
     sql: `
       ALTER TABLE secret ADD COLUMN rotation_enabled INTEGER;
       ALTER TABLE secret ADD COLUMN rotation_lambda_arn TEXT;

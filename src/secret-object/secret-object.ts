@@ -13,7 +13,7 @@ import type { IndexRow } from "../domain/secret-fields";
 import { indexDestination } from "../outbox/index-destination";
 import { Access } from "./access";
 import { type Auth, judge } from "../authz/secret";
-import { invalidParameter, invalidRequest, tokenInUse } from "../domain/errors";
+import { invalidParameter, invalidRequest, notFound, primaryHasReplicas, tokenInUse } from "../domain/errors";
 import { type IndexRepair, IndexSync } from "./index-sync";
 import { Outbox } from "./outbox";
 import { Policies } from "./policies";
@@ -28,6 +28,13 @@ import type {
   CreateInput, DeletionResult, Identity, PolicyValidation, PolicyView, SecretValue, SecretView, Target, ValueView, VersionPage, WriteResult,
 } from "./types";
 import { type Sealed, Vault } from "./vault";
+import { arnInRegion, parseSecretId } from "../domain/secret-id";
+import { objectAt } from "./object-at";
+import { Replica, isReplica, primaryArnOf } from "./replica";
+import { ReplicaRows } from "./replica-rows";
+import type { ReplicaAck, ReplicaSnapshot } from "./replica-sync";
+import { Replication } from "./replication";
+import type { ReplicaRegion, ReplicationResult } from "./types";
 import { Versions } from "./versions";
 import { secretView, versionView } from "./views";
 
@@ -60,13 +67,20 @@ export class SecretObject extends DurableObject<Env> {
   private readonly access: Access;
   private readonly policies: Policies;
   private readonly rotation: Rotation;
+  private readonly replication: Replication;
+  private readonly replica: Replica;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new Store(ctx.storage.sql);
     // Bindings are read at use, not captured, so tests can swap them on a live instance.
     this.vault = new Vault(() => this.env.KMS_KEYS);
-    this.outbox = new Outbox(this.store, [indexDestination(() => this.env.DB)], () => this.scheduler.rearm());
+    const replicaRows = new ReplicaRows(ctx.storage.sql);
+    this.replication = new Replication(
+      this.store, replicaRows, this.vault, () => this.outbox, (arn) => this.objectOf(arn),
+      () => (this.env.REPLICA_REGIONS_UNAVAILABLE ?? "").split(",").map((r) => r.trim()).filter(Boolean),
+    );
+    this.outbox = new Outbox(this.store, [indexDestination(() => this.env.DB)], () => this.scheduler.rearm(), [this.replication.family()]);
     this.index = new IndexSync(this.store, this.outbox, ctx.storage, () => this.settle());
     this.rotation = new Rotation(this.store, () => ctx.storage.sql, {
       storage: ctx.storage,
@@ -82,6 +96,7 @@ export class SecretObject extends DurableObject<Env> {
     this.versions = new Versions(this.store, this.vault, this.index, ctx.storage);
     this.access = new Access(this.store, this.vault);
     this.policies = new Policies(this.store, this.access, ctx.storage);
+    this.replica = new Replica(this.store, replicaRows, this.index);
     // An object that never held a secret has nothing scheduled and reads no alarm.
     if (this.store.written) void ctx.blockConcurrencyWhile(() => this.scheduler.start());
   }
@@ -108,12 +123,15 @@ export class SecretObject extends DurableObject<Env> {
         accountId: input.accountId, region: input.region, name: input.name, arn,
         description: input.description ?? null, kmsKeyId: recordedKey(kekId.value, input.kmsKeyId), type: input.type ?? null,
         createdAt: now, lastChangedAt: now, lastAccessedAt: null, resourcePolicy: null, deletedAt: null, deletionAt: null,
-        tagsSet: tags.length > 0, revision: 1,
+        tagsSet: tags.length > 0, revision: 1, primaryRegion: null,
       });
       this.store.putTags(tags);
+      // Within the limit: checked with the request (operations/replicas.ts), and a new secret has no replicas yet.
+      if (input.replicaRegions) this.replication.add(this.store.secret()!, input.replicaRegions, input.forceOverwriteReplicaSecret ?? false);
       if (sealed) this.versions.add(sealed, now, undefined);
       else this.index.enqueueSnapshot();
-      return ok({ arn, name: input.name, versionId: sealed?.versionId });
+      const replicationStatus = input.replicaRegions && this.replication.statuses();
+      return ok({ arn, name: input.name, versionId: sealed?.versionId, replicationStatus });
     });
     // Another CreateSecret of this name (perhaps this request's own retry) committed while the value was sealed:
     // run again, so it is judged as a repeat like any later one (the same success, E4, E5 or E6). A hash cannot
@@ -151,7 +169,7 @@ export class SecretObject extends DurableObject<Env> {
   }
 
   async putValue(auth: Auth, target: Target, versionId: string, value: SecretValue, versionStages?: string[]): Promise<Result<WriteResult>> {
-    const secret = this.access.active(auth, target);
+    const secret = this.access.writable(this.access.active(auth, target));
     if (!secret.ok) return secret;
     const s = secret.value;
     const foreign = this.access.foreignDefaultKey(auth, s);
@@ -183,7 +201,7 @@ export class SecretObject extends DurableObject<Env> {
     target: Target,
     changes: { versionId?: string; value?: SecretValue; description?: string; kmsKeyId?: string; type?: string },
   ): Promise<Result<WriteResult>> {
-    const secret = this.access.active(auth, target);
+    const secret = this.access.writable(this.access.active(auth, target));
     if (!secret.ok) return secret;
     const s = secret.value;
     if (Object.values(changes).every((v) => v === undefined)) return ok({ arn: s.arn, name: s.name });
@@ -244,7 +262,7 @@ export class SecretObject extends DurableObject<Env> {
 
   async updateStage(auth: Auth, target: Target, label: string, removeFrom?: string, moveTo?: string): Promise<Result<Identity>> {
     return await this.commit(() => {
-      const secret = this.access.active(auth, target);
+      const secret = this.access.writable(this.access.active(auth, target));
       if (!secret.ok) return secret;
       const s = secret.value;
       for (const versionId of [removeFrom, moveTo]) {
@@ -265,7 +283,9 @@ export class SecretObject extends DurableObject<Env> {
   async describe(auth: Auth, target: Target): Promise<Result<SecretView>> {
     const secret = this.access.existing(auth, target);
     if (!secret.ok) return secret;
-    return ok(secretView(secret.value, this.store.stages(), this.store.tags()));
+    const view = secretView(secret.value, this.store.stages(), this.store.tags());
+    if (secret.value.primaryRegion === secret.value.region) view.replicationStatus = this.replication.statuses();
+    return ok(view);
   }
 
   async listVersions(auth: Auth, target: Target, includeDeprecated: boolean, maxResults = 100, after?: number): Promise<Result<VersionPage>> {
@@ -288,9 +308,12 @@ export class SecretObject extends DurableObject<Env> {
 
   async scheduleDeletion(auth: Auth, target: Target, recoveryWindowInDays: number | undefined, force: boolean): Promise<Result<DeletionResult>> {
     return await this.commit(() => {
-      const secret = this.access.existing(auth, target);
+      const secret = this.access.writable(this.access.existing(auth, target));
       if (!secret.ok) return secret;
       const s = secret.value;
+      // AWS: the replicas go first (RemoveRegionsFromReplication), then the primary.
+      const regions = this.replication.regions();
+      if (regions.length > 0) return fail(primaryHasReplicas(s.arn, regions));
       if (s.deletedAt !== null && !force) {
         return fail(invalidRequest("You tried to perform the operation on a secret that's currently marked deleted."));
       }
@@ -309,7 +332,7 @@ export class SecretObject extends DurableObject<Env> {
 
   async restore(auth: Auth, target: Target): Promise<Result<Identity>> {
     return await this.commit(() => {
-      const secret = this.access.existing(auth, target);
+      const secret = this.access.writable(this.access.existing(auth, target));
       if (!secret.ok) return secret;
       const s = secret.value;
       if (s.deletedAt !== null) {
@@ -322,7 +345,7 @@ export class SecretObject extends DurableObject<Env> {
 
   async tag(auth: Auth, target: Target, tags: TagPair[]): Promise<Result<Identity>> {
     return await this.commit(() => {
-      const secret = this.access.active(auth, target);
+      const secret = this.access.writable(this.access.active(auth, target));
       if (!secret.ok) return secret;
       const s = secret.value;
       const merged = dedupeTags([...this.store.tags(), ...tags]);
@@ -339,7 +362,7 @@ export class SecretObject extends DurableObject<Env> {
 
   async untag(auth: Auth, target: Target, keys: string[]): Promise<Result<Identity>> {
     return await this.commit(() => {
-      const secret = this.access.active(auth, target);
+      const secret = this.access.writable(this.access.active(auth, target));
       if (!secret.ok) return secret;
       const s = secret.value;
       const lockout = this.access.lockout(auth, s, this.store.tags().filter((t) => !keys.includes(t.Key)));
@@ -359,7 +382,7 @@ export class SecretObject extends DurableObject<Env> {
    * a copy of the current value (the test run's testSecret reads it).
    */
   async rotate(auth: Auth, target: Target, request: RotateRequest): Promise<Result<WriteResult>> {
-    const secret = this.access.active(auth, target);
+    const secret = this.access.writable(this.access.active(auth, target));
     if (!secret.ok) return secret;
     const s = secret.value;
     const checked = this.rotation.target(s, request.lambdaArn);
@@ -395,7 +418,7 @@ export class SecretObject extends DurableObject<Env> {
   /** CancelRotateSecret: rotation off, rules kept; the token of a rotation that was in flight. */
   async cancelRotation(auth: Auth, target: Target): Promise<Result<WriteResult>> {
     return await this.commit(() => {
-      const secret = this.access.active(auth, target);
+      const secret = this.access.writable(this.access.active(auth, target));
       if (!secret.ok) return secret;
       const s = secret.value;
       if (s.rotationEnabled === null && !this.rotation.row()) return ok({ arn: s.arn, name: s.name });
@@ -431,16 +454,92 @@ export class SecretObject extends DurableObject<Env> {
     return this.policies.get(auth, target);
   }
 
+  // Through commit (a nested transaction): a policy change reaches the replicas like any other.
   async putPolicy(auth: Auth, target: Target, text: string, blockPublic: boolean): Promise<Result<Identity>> {
-    return this.policies.put(auth, target, text, blockPublic);
+    return this.commit(() => this.policies.put(auth, target, text, blockPublic));
   }
 
   async deletePolicy(auth: Auth, target: Target): Promise<Result<Identity>> {
-    return this.policies.remove(auth, target);
+    return this.commit(() => this.policies.remove(auth, target));
   }
 
   async validatePolicy(auth: Auth, target: Target, text: string): Promise<Result<PolicyValidation>> {
     return this.policies.validate(auth, target, text);
+  }
+
+  // ---- replication (replication.ts on a primary, replica.ts on a replica) ----
+
+  /** ReplicateSecretToRegions: regions added (or started over); each replica is written by its own delivery. */
+  async replicate(auth: Auth, target: Target, regions: ReplicaRegion[], overwrite: boolean): Promise<Result<ReplicationResult>> {
+    return await this.commit(() => {
+      const secret = this.access.writable(this.access.active(auth, target));
+      if (!secret.ok) return secret;
+      const s = secret.value;
+      const replicas = this.replication.add(s, regions, overwrite);
+      if (!replicas.ok) return replicas;
+      const added = new Set(regions.map((r) => r.region));
+      return ok({ arn: s.arn, name: s.name, replicationStatus: this.replication.statuses().filter((r) => added.has(r.region)) });
+    });
+  }
+
+  /** RemoveRegionsFromReplication: the replicas are deleted by their destinations' next delivery. */
+  async removeRegions(auth: Auth, target: Target, regions: string[]): Promise<Result<ReplicationResult>> {
+    return await this.commit(() => {
+      const secret = this.access.writable(this.access.existing(auth, target));
+      if (!secret.ok) return secret;
+      const s = secret.value;
+      this.replication.remove(s, regions);
+      return ok({ arn: s.arn, name: s.name, replicationStatus: this.replication.statuses() });
+    });
+  }
+
+  /** StopReplicationToReplica, in the replica's region: the primary forgets it first, then it stands alone. */
+  async promote(auth: Auth, target: Target): Promise<Result<Identity>> {
+    const secret = this.access.existing(auth, target);
+    if (!secret.ok) return secret;
+    const s = secret.value;
+    if (!isReplica(s)) return fail(invalidParameter("StopReplicationToReplica can only be called on a replica secret, in its Region."));
+    try {
+      await this.objectOf(primaryArnOf(s)).forgetReplica(s.region, s.arn);
+    } catch (error) {
+      console.error(JSON.stringify({ event: "promote_failed", arn: s.arn, error: String(error) }));
+      return fail({ code: "InternalServiceError", message: "The primary secret could not be reached; the replica was not promoted. Try again." });
+    }
+    return await this.commit(() => {
+      const current = this.store.secret();
+      if (current?.arn !== s.arn || !isReplica(current)) return fail(notFound());
+      this.replica.promote();
+      return ok({ arn: s.arn, name: s.name });
+    });
+  }
+
+  /** Called by a primary's delivery (replica-sync.ts). */
+  async applyReplica(snapshot: ReplicaSnapshot): Promise<ReplicaAck> {
+    const answer = this.replica.check(snapshot);
+    if (answer) return answer;
+    const applied = await this.commit(() => ok(this.replica.apply(snapshot)));
+    return applied.ok ? applied.value : { missing: snapshot.versionIds };
+  }
+
+  /** Called by a primary's delivery after its region was removed. */
+  async dropReplica(primaryArn: string): Promise<void> {
+    if (!this.store.written) return;
+    await this.commit(() => ok(this.replica.drop(primaryArn)));
+  }
+
+  /** Called by a replica being promoted. */
+  async forgetReplica(region: string, replicaArn: string): Promise<void> {
+    if (!this.store.written) return;
+    await this.commit(() => {
+      const s = this.store.secret();
+      if (s && arnInRegion(s.arn, region) === replicaArn) this.replication.forget(s, region);
+      return ok(undefined);
+    });
+  }
+
+  /** The object of this secret's ARN (in any region). */
+  private objectOf(arn: string) {
+    return objectAt(this.env.SECRETS, parseSecretId(arn, { accountId: "", region: "" }));
   }
 
   // ---- index and alarm ----
@@ -503,6 +602,9 @@ export class SecretObject extends DurableObject<Env> {
   private async commit<T>(mutation: () => Result<T> | typeof STALE): Promise<Result<T> | typeof STALE> {
     const result = this.ctx.storage.transactionSync(() => {
       const r = mutation();
+      // Every change of a primary is queued for its replicas (replication.ts), in the same transaction.
+      const s = r !== STALE && r.ok && this.store.written ? this.store.secret() : undefined;
+      if (s && !isReplica(s)) this.replication.changed(s);
       // Delivered outbox entries are deleted by the next commit that writes anyway: no storage write of their own.
       if (r !== STALE && r.ok && this.store.written) this.outbox.compact();
       return r;

@@ -167,6 +167,11 @@ export class Store {
     );
   }
 
+  /** A replica mirrors its primary's pruning: versions the primary no longer holds go (after their labels). */
+  deleteVersionsExcept(versionIds: readonly string[]): void {
+    this.sql.exec("DELETE FROM versions WHERE version_id NOT IN (SELECT value FROM json_each(?))", JSON.stringify(versionIds));
+  }
+
   /** Labels in attachment order: label → versionId. */
   stages(): Map<string, string> {
     const rows = this.sql.exec("SELECT label, version_id FROM stages ORDER BY position").toArray();
@@ -235,6 +240,15 @@ export class Store {
       )
       .one();
     return (r.n as number) > 0 ? { count: r.n as number, nextAt: r.next_at as number, createdAt: r.created_at as number } : undefined;
+  }
+
+  /** The destinations named `<prefix>…` with entries queued, each with its earliest next try. */
+  outboxNames(prefix: string): { name: string; nextAt: number }[] {
+    if (!this.schema) return [];
+    return this.sql
+      .exec("SELECT destination, MIN(next_at) AS next_at FROM outbox WHERE substr(destination, 1, ?) = ? GROUP BY destination", prefix.length, prefix)
+      .toArray()
+      .map((r) => ({ name: r.destination as string, nextAt: r.next_at as number }));
   }
 
   dequeueThrough(destination: string, seq: number): void {

@@ -1,5 +1,6 @@
 // The inputs and outputs of SecretObject's RPC methods (camelCase domain shapes; operations map them to AWS).
 import type { TagPair } from "../domain/tags";
+import type { ReplicationStatusView } from "./replication";
 import type { SecretRow, ValueKind } from "./store";
 
 export interface SecretValue {
@@ -26,6 +27,14 @@ export interface CreateInput {
   kmsKeyId?: string;
   type?: string;
   tags?: TagPair[];
+  /** AddReplicaRegions and ForceOverwriteReplicaSecret. */
+  replicaRegions?: ReplicaRegion[];
+  forceOverwriteReplicaSecret?: boolean;
+}
+
+export interface ReplicaRegion {
+  region: string;
+  kmsKeyId?: string;
 }
 
 export interface Identity {
@@ -36,6 +45,12 @@ export interface Identity {
 export interface WriteResult extends Identity {
   versionId?: string;
   versionStages?: string[];
+  replicationStatus?: ReplicationStatusView[];
+}
+
+/** ReplicateSecretToRegions and RemoveRegionsFromReplication. */
+export interface ReplicationResult extends Identity {
+  replicationStatus: ReplicationStatusView[];
 }
 
 export interface ValueView extends Identity {
@@ -57,6 +72,9 @@ export interface SecretView extends Identity {
   tags?: TagPair[];
   versionIdsToStages?: Record<string, string[]>;
   rotation: Pick<SecretRow, "rotationEnabled" | "rotationLambdaArn" | "rotationRules" | "lastRotatedAt" | "nextRotationAt" | "externalRotationMetadata" | "externalRotationRoleArn">;
+  primaryRegion?: string;
+  /** On a primary with replicas. */
+  replicationStatus?: ReplicationStatusView[];
 }
 
 export interface VersionView {

@@ -26,6 +26,7 @@ export function secretView(s: SecretRow, stages: ReadonlyMap<string, string>, ta
       rotationEnabled: s.rotationEnabled, rotationLambdaArn: s.rotationLambdaArn, rotationRules: s.rotationRules, lastRotatedAt: s.lastRotatedAt,
       nextRotationAt: s.nextRotationAt, externalRotationMetadata: s.externalRotationMetadata, externalRotationRoleArn: s.externalRotationRoleArn,
     },
+    primaryRegion: opt(s.primaryRegion),
   };
 }
 

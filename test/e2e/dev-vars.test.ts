@@ -23,7 +23,7 @@ let server: LocalServer;
 beforeAll(async () => {
   // scripts/ copied (start.mjs finds the working copy from its own path); the rest linked.
   cpSync(join(ROOT, "scripts"), join(copy, "scripts"), { recursive: true });
-  for (const entry of ["src", "migrations", "node_modules", "package.json", "tsconfig.json", "wrangler.toml"]) symlinkSync(join(ROOT, entry), join(copy, entry));
+  for (const entry of ["src", "console", "public", "migrations", "node_modules", "package.json", "tsconfig.json", "wrangler.toml"]) symlinkSync(join(ROOT, entry), join(copy, entry));
   for (const file of [".dev.vars", ".env"]) writeFileSync(join(copy, file), HOSTILE);
   server = await startServer({ stateDir, root: copy });
 }, 180_000);

@@ -14,7 +14,13 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** The README's local key pair, which the e2e clients sign with (client.ts CREDENTIALS). */
 export const E2E_ACCESS_KEYS = [{ accessKeyId: "test", secretAccessKey: "test", accountId: "111122223333" }];
 /** A fixed key ring for test servers. */
-export const E2E_KMS_KEYS = { "alias/aws/secretsmanager": { current: "1", versions: { "1": "ZTJlLWxvY2FsLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDE=" } } };
+/** A customer key beside the default, for replicas sealed under a key of their own (cross-client/scenarios/replication.ts). */
+export const REPLICA_KEY = "alias/replica-key";
+
+export const E2E_KMS_KEYS = {
+  "alias/aws/secretsmanager": { current: "1", versions: { "1": "ZTJlLWxvY2FsLWtleS0wMTIzNDU2Nzg5YWJjZGVmMDE=" } },
+  [REPLICA_KEY]: { current: "1", versions: { "1": "cmVwbGljYS1rZXktMDEyMzQ1Njc4OWFiY2RlZjAxMjM=" } },
+};
 
 /**
  * The environment of a test server: its port and state, the test keys (`extra` may replace them, or remove one

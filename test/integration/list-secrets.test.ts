@@ -510,7 +510,9 @@ describe("filter values of every length the model allows", () => {
   };
   beforeAll(async () => {
     await seed(r, { [attribute.name!]: { Description: `${attribute.description} words`, Tags: [{ Key: attribute["tag-key"], Value: attribute["tag-value"] }] } });
-    await env.DB.prepare("UPDATE secrets SET primary_region = ?, owning_service = ? WHERE region = ?").bind(attribute["primary-region"], attribute["owning-service"], r.name).run();
+    // PrimaryRegion is the object's own field since replication: a revision far ahead keeps its later snapshots
+    // (which carry none) from replacing these index-only values.
+    await env.DB.prepare("UPDATE secrets SET primary_region = ?, owning_service = ?, revision = revision + 1000 WHERE region = ?").bind(attribute["primary-region"], attribute["owning-service"], r.name).run();
   });
 
   for (const key of ["name", "tag-key", "description", "tag-value", "primary-region", "owning-service", "all"]) {

@@ -6,6 +6,7 @@ import { listScenarios } from "./lists";
 import { miscScenarios } from "./misc";
 import { policyScenarios } from "./policies";
 import { rotationScenarios } from "./rotation";
+import { replicationScenarios } from "./replication";
 import { valueScenarios } from "./values";
 import { versionScenarios } from "./versions";
 
@@ -18,4 +19,5 @@ export const SCENARIOS: Scenario[] = [
   ...listScenarios,
   ...policyScenarios,
   ...rotationScenarios,
+  ...replicationScenarios,
 ];

@@ -1,0 +1,112 @@
+// Typed SQL over the replication tables (schema.ts migration 5): on a primary, one row per replica region with its
+// ReplicationStatus and delivery progress; on a replica, the stamp of the newest snapshot it applied.
+export type ReplicationState = "InProgress" | "InSync" | "Failed";
+
+export interface ReplicaRow {
+  region: string;
+  /** The KmsKeyId as the caller gave it; null = the default key. */
+  kmsKeyId: string | null;
+  status: ReplicationState;
+  statusMessage: string | null;
+  lastAccessedDay: number | null;
+  /** ForceOverwriteReplicaSecret was given: a secret of that name in the region is replaced. */
+  overwrite: boolean;
+  /** Changes queued for the region, and the last of them the replica acknowledged. */
+  wanted: number;
+  synced: number;
+  /** The newest version sequence number the replica holds (0: send every version). */
+  sentSeq: number;
+  /** Consecutive failed deliveries. */
+  failures: number;
+}
+
+export class ReplicaRows {
+  constructor(private readonly sql: SqlStorage) {}
+
+  all(): ReplicaRow[] {
+    return this.sql.exec("SELECT * FROM replicas ORDER BY position").toArray().map((r) => ({
+      region: r.region as string,
+      kmsKeyId: r.kms_key_id as string | null,
+      status: r.status as ReplicationState,
+      statusMessage: r.status_message as string | null,
+      lastAccessedDay: r.last_accessed_day as number | null,
+      overwrite: r.overwrite === 1,
+      wanted: r.wanted as number,
+      synced: r.synced as number,
+      sentSeq: r.sent_seq as number,
+      failures: r.failures as number,
+    }));
+  }
+
+  get(region: string): ReplicaRow | undefined {
+    return this.all().find((r) => r.region === region);
+  }
+
+  /** Adds a region, or starts it over (new key, overwrite flag, every version sent again). */
+  add(region: string, kmsKeyId: string | null, overwrite: boolean): void {
+    this.sql.exec(
+      `INSERT INTO replicas (region, kms_key_id, status, overwrite, position)
+       VALUES (?, ?, 'InProgress', ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM replicas))
+       ON CONFLICT (region) DO UPDATE SET kms_key_id = excluded.kms_key_id, status = 'InProgress', status_message = NULL,
+         overwrite = excluded.overwrite, sent_seq = 0, failures = 0`,
+      region, kmsKeyId, overwrite ? 1 : 0,
+    );
+  }
+
+  remove(region: string): void {
+    this.sql.exec("DELETE FROM replicas WHERE region = ?", region);
+  }
+
+  /** A change every replica must receive: InProgress until it acknowledges it. */
+  changed(): string[] {
+    return this.sql
+      .exec("UPDATE replicas SET wanted = wanted + 1, status = 'InProgress', status_message = NULL RETURNING region")
+      .toArray()
+      .map((r) => r.region as string);
+  }
+
+  /**
+   * The replica acknowledged changes up to `wanted` and holds versions up to `sentSeq` under `kmsKeyId` (a region
+   * re-added with another key meanwhile keeps sent_seq 0, so its next delivery re-seals every version).
+   */
+  delivered(region: string, wanted: number, sentSeq: number, lastAccessedDay: number | null, kmsKeyId: string | null): void {
+    this.sql.exec(
+      `UPDATE replicas SET synced = MAX(synced, ?1), last_accessed_day = ?3, failures = 0,
+         sent_seq = CASE WHEN kms_key_id IS ?5 THEN MAX(sent_seq, ?2) ELSE sent_seq END,
+         overwrite = 0,
+         status = CASE WHEN wanted <= MAX(synced, ?1) THEN 'InSync' ELSE status END,
+         status_message = CASE WHEN wanted <= MAX(synced, ?1) THEN 'Replication succeeded' ELSE status_message END
+       WHERE region = ?4`,
+      wanted, sentSeq, lastAccessedDay, region, kmsKeyId,
+    );
+  }
+
+  /** A delivery that cannot succeed by retrying (a secret of that name exists there, the key is unusable). */
+  failed(region: string, message: string): void {
+    this.sql.exec("UPDATE replicas SET status = 'Failed', status_message = ? WHERE region = ?", message, region);
+  }
+
+  /** A delivery that will be retried; after `failAfter` attempts the status reports the failure. */
+  attemptFailed(region: string, message: string, failAfter: number): void {
+    this.sql.exec(
+      `UPDATE replicas SET failures = failures + 1,
+         status = CASE WHEN failures + 1 >= ?2 THEN 'Failed' ELSE status END,
+         status_message = CASE WHEN failures + 1 >= ?2 THEN ?1 ELSE status_message END
+       WHERE region = ?3`,
+      message, failAfter, region,
+    );
+  }
+
+  /** On a replica: the newest snapshot applied (0: none). */
+  stamp(): number {
+    return (this.sql.exec("SELECT stamp FROM replica_stamp WHERE id = 1").toArray()[0]?.stamp as number | undefined) ?? 0;
+  }
+
+  setStamp(stamp: number): void {
+    this.sql.exec("INSERT INTO replica_stamp (id, stamp) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET stamp = excluded.stamp", stamp);
+  }
+
+  clearStamp(): void {
+    this.sql.exec("DELETE FROM replica_stamp");
+  }
+}

@@ -1,0 +1,191 @@
+// The primary's side of replication: its replica regions (replica-rows.ts), each an outbox destination of its own
+// (`replica:<region>`) so a slow or failing region never holds up another or the primary's answers. Every committed
+// change queues an entry for each region; a delivery sends the replica one snapshot of the current state, with the
+// versions it lacks sealed under its own KMS key and bound to its own ARN (replica-sync.ts).
+import { DEFAULT_KEY_NAME } from "../crypto/keys";
+import { invalidParameter } from "../domain/errors";
+import { type Result, fail, ok } from "../domain/result";
+import type { DestinationFamily } from "../outbox/destination";
+import { replicatedFields } from "../domain/secret-fields";
+import { arnInRegion } from "../domain/secret-id";
+import type { Outbox } from "./outbox";
+import type { ReplicaRows } from "./replica-rows";
+import type { ReplicaAck, ReplicaSnapshot, ReplicaVersion } from "./replica-sync";
+import type { SecretRow, Store } from "./store";
+import type { Vault } from "./vault";
+
+export const REPLICA_PREFIX = "replica:";
+/** Failed deliveries before ReplicationStatus reports Failed (retries go on, with the outbox's backoff). */
+const FAIL_AFTER = 3;
+/** A replica that does not answer within this is a failed delivery, retried later. */
+const DELIVERY_TIMEOUT_MS = 10_000;
+/** Replica regions per secret: more than AWS has regions, so no real use is refused, but storage stays bounded. */
+export const MAX_REPLICA_REGIONS = 40;
+
+/** What the primary calls on a replica's object (SecretObject's replica methods). */
+export interface ReplicaObject {
+  applyReplica(snapshot: ReplicaSnapshot): Promise<ReplicaAck>;
+  dropReplica(primaryArn: string): Promise<void>;
+}
+
+export interface ReplicationStatusView {
+  region: string;
+  kmsKeyId: string;
+  status: string;
+  statusMessage?: string;
+  lastAccessedAt?: number;
+}
+
+/** An outbox entry: which primary queued it (the drop of a removed replica is delivered after the primary is gone). */
+interface ReplicaEntry {
+  primaryArn: string;
+}
+
+export class Replication {
+  private lastStamp = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly rows: ReplicaRows,
+    private readonly vault: Vault,
+    private readonly outbox: () => Outbox,
+    /** The object of a secret's ARN (here: the replica's ARN, in its region). */
+    private readonly objectOf: (arn: string) => ReplicaObject,
+    /** Regions made unavailable by configuration (REPLICA_REGIONS_UNAVAILABLE): their deliveries fail. */
+    private readonly unavailable: () => readonly string[],
+  ) {}
+
+  /** The outbox family of replica destinations. */
+  family(): DestinationFamily {
+    return {
+      prefix: REPLICA_PREFIX,
+      make: (name) => ({
+        name,
+        readYourWrites: false,
+        deliver: (entries) => this.deliver(name.slice(REPLICA_PREFIX.length), (entries.at(-1) as ReplicaEntry).primaryArn),
+      }),
+    };
+  }
+
+  /** After any committed change of a primary: every replica region gets an entry. Call inside the transaction. */
+  changed(s: SecretRow): void {
+    for (const region of this.rows.changed()) this.enqueue(region, s);
+  }
+
+  /** Adds regions (or starts them over), and makes the secret a primary. Call inside the transaction. */
+  add(s: SecretRow, regions: readonly { region: string; kmsKeyId?: string }[], overwrite: boolean): Result<void> {
+    const after = new Set([...this.regions(), ...regions.map((r) => r.region)]);
+    if (after.size > MAX_REPLICA_REGIONS) return fail(invalidParameter(`A secret can have at most ${MAX_REPLICA_REGIONS} replica Regions.`));
+    for (const r of regions) this.rows.add(r.region, r.kmsKeyId || null, overwrite);
+    if (s.primaryRegion !== s.region) this.store.updateSecret({ primaryRegion: s.region });
+    return ok(undefined);
+  }
+
+  /** Removes regions (their replicas are deleted by their next delivery). Call inside the transaction. */
+  remove(s: SecretRow, regions: readonly string[]): void {
+    for (const region of regions) {
+      if (!this.rows.get(region)) continue;
+      this.rows.remove(region);
+      this.enqueue(region, s);
+    }
+    if (this.rows.all().length === 0 && s.primaryRegion !== null) this.store.updateSecret({ primaryRegion: null });
+  }
+
+  /** A replica promoted itself (StopReplicationToReplica): forgotten here, with nothing more sent to it. */
+  forget(s: SecretRow, region: string): void {
+    this.rows.remove(region);
+    this.store.dequeueThrough(REPLICA_PREFIX + region, Number.MAX_SAFE_INTEGER);
+    if (this.rows.all().length === 0 && s.primaryRegion !== null) this.store.updateSecret({ primaryRegion: null });
+  }
+
+  regions(): string[] {
+    return this.rows.all().map((r) => r.region);
+  }
+
+  statuses(): ReplicationStatusView[] {
+    return this.rows.all().map((r) => ({
+      region: r.region,
+      kmsKeyId: r.kmsKeyId ?? DEFAULT_KEY_NAME,
+      status: r.status,
+      statusMessage: r.statusMessage ?? undefined,
+      lastAccessedAt: r.lastAccessedDay ?? undefined,
+    }));
+  }
+
+  private enqueue(region: string, s: SecretRow): void {
+    this.outbox().enqueue(REPLICA_PREFIX + region, { primaryArn: s.arn } satisfies ReplicaEntry);
+  }
+
+  /** One delivery to a region: the replica is brought to the primary's current state, or deleted when removed. */
+  private async deliver(region: string, primaryArn: string): Promise<void> {
+    const row = this.rows.get(region);
+    const s = this.store.secret();
+    const replica = this.objectOf(arnInRegion(primaryArn, region));
+    if (!row || !s || s.arn !== primaryArn) {
+      await within(replica.dropReplica(primaryArn));
+      return;
+    }
+    try {
+      if (this.unavailable().includes(region)) throw new Error(`Region ${region} is unavailable`);
+      const kekId = this.vault.resolveKey(row.kmsKeyId ?? undefined);
+      if (!kekId.ok) {
+        this.rows.failed(region, `Secrets Manager can't encrypt the secret with the KMS key ${row.kmsKeyId} in ${region}.`);
+        return;
+      }
+      const wanted = row.wanted;
+      const versions = this.store.versionPage(undefined, true, Number.MAX_SAFE_INTEGER);
+      const snapshot = this.snapshot(s, region, row.kmsKeyId, row.overwrite, versions.map((v) => v.versionId));
+      const toSend = versions.filter((v) => v.seq > row.sentSeq).map((v) => v.versionId);
+      snapshot.versions = await this.seal(s.arn, snapshot, kekId.value, toSend);
+      let ack = await within(replica.applyReplica(snapshot));
+      if ("missing" in ack) {
+        snapshot.versions = await this.seal(s.arn, snapshot, kekId.value, ack.missing);
+        ack = await within(replica.applyReplica(snapshot));
+      }
+      if ("conflict" in ack) {
+        this.rows.failed(region, ack.conflict);
+        return;
+      }
+      if ("missing" in ack) throw new Error(`replica in ${region} still lacks ${ack.missing.length} versions`);
+      this.rows.delivered(region, wanted, versions[0]?.seq ?? 0, ack.lastAccessedDay, row.kmsKeyId);
+    } catch (error) {
+      this.rows.attemptFailed(region, `Replication to ${region} failed and is being retried: ${String(error).slice(0, 200)}`, FAIL_AFTER);
+      throw error;
+    }
+  }
+
+  private snapshot(s: SecretRow, region: string, kmsKeyId: string | null, overwrite: boolean, versionIds: string[]): ReplicaSnapshot {
+    this.lastStamp = Math.max(Date.now(), this.lastStamp + 1);
+    return {
+      primaryArn: s.arn, region, stamp: this.lastStamp, overwrite, kmsKeyId,
+      fields: replicatedFields(s), tags: this.store.tags(), stages: [...this.store.stages()], versionIds, versions: [],
+    };
+  }
+
+  /** The versions re-encrypted for the replica: opened under the primary's ARN, sealed under the replica's. */
+  private async seal(primaryArn: string, snapshot: ReplicaSnapshot, kekId: string, versionIds: readonly string[]): Promise<ReplicaVersion[]> {
+    const replicaArn = arnInRegion(primaryArn, snapshot.region);
+    const sealed: ReplicaVersion[] = [];
+    for (const id of versionIds) {
+      const version = this.store.version(id);
+      if (!version) continue;
+      const value = await this.vault.open(primaryArn, version);
+      if (!value.ok) throw new Error(`version ${id} cannot be opened`);
+      const s = await this.vault.seal(replicaArn, kekId, id, value.value);
+      sealed.push({ versionId: id, createdAt: version.createdAt, kmsKeyId: kekId, kind: s.kind, envelope: s.envelope, valueHash: s.hash });
+    }
+    return sealed;
+  }
+}
+
+/** A replica call bounded in time: a region that hangs is a failed delivery, not a stuck outbox. */
+async function within<T>(call: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("replica did not answer in time")), DELIVERY_TIMEOUT_MS)));
+  try {
+    return await Promise.race([call, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
