@@ -43,6 +43,12 @@ const CALLS: Record<string, { request: object; response: object }> = {
     response: { ARN, Name: "app/db", VersionId: "t-4" },
   },
   CancelRotateSecret: { request: { SecretId: ARN }, response: { ARN, Name: "app/db", VersionId: "t-4" } },
+  ReplicateSecretToRegions: {
+    request: { SecretId: ARN, AddReplicaRegions: [{ Region: "eu-west-1", KmsKeyId: "alias/replica" }], ForceOverwriteReplicaSecret: true },
+    response: { ARN, ReplicationStatus: [{ Region: "eu-west-1", KmsKeyId: "alias/replica", Status: "InProgress" }] },
+  },
+  RemoveRegionsFromReplication: { request: { SecretId: ARN, RemoveReplicaRegions: ["eu-west-1"] }, response: { ARN, ReplicationStatus: [] } },
+  StopReplicationToReplica: { request: { SecretId: ARN }, response: { ARN } },
 };
 
 function call(eventName: string, overrides: Partial<ApiCall> = {}): ApiCall {
