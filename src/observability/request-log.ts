@@ -1,6 +1,7 @@
 // One structured log line per API request (what Workers Logs and Logpush collect; `npm run dev` prints it
 // readably) and its request counter: operation, status, AWS error code, latency, account, region, secret ARN.
-// Never a value: the ARN is taken from a response only by its "ARN" member, the request's SecretId only on errors.
+// Never a value: the ARN is taken from the operation's answer (as dispatch kept it) only by its "ARN" member, the
+// request's SecretId only on errors.
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { metrics } from "./metrics";
@@ -23,20 +24,21 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
       latencyMs,
       account: caller?.accountId ?? null,
       region: caller?.region ?? null,
-      arn: (await secretOf(c)) ?? null,
+      arn: secretOf(c) ?? null,
       requestId: c.res.headers.get("x-amzn-RequestId"),
     }),
   );
   metrics(c.env).request(operation, errorCode, latencyMs);
 };
 
-/** The secret's ARN from the response, or on an error the SecretId the caller named (a name or an ARN). */
-async function secretOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]): Promise<string | undefined> {
+/**
+ * The secret's ARN from the operation's answer (kept by dispatch, so the response is not read again), or on an error
+ * the SecretId the caller named (a name or an ARN).
+ */
+function secretOf(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string | undefined {
   try {
     if (c.res.status === 200) {
-      const text = await c.res.clone().text();
-      if (text.length > PARSE_LIMIT) return undefined;
-      const arn = (JSON.parse(text) as { ARN?: unknown }).ARN;
+      const arn = (c.get("output") as { ARN?: unknown } | undefined)?.ARN;
       return typeof arn === "string" ? arn : undefined;
     }
     const body = c.get("body");
