@@ -4,7 +4,7 @@
 import { arnInRegion, regionOfArn } from "../domain/secret-id";
 import type { IndexSync } from "./index-sync";
 import type { ReplicaRows } from "./replica-rows";
-import { type ReplicaAck, type ReplicaSnapshot, NAME_EXISTS_IN_REGION } from "./replica-sync";
+import { type ReplicaAck, type ReplicaSnapshot, NAME_EXISTS_IN_REGION, PROMOTED_REPLICA } from "./replica-sync";
 import type { SecretRow, Store } from "./store";
 
 /** Whether a secret is a replica (its primary is in another region). */
@@ -26,10 +26,14 @@ export class Replica {
   }
 
   /**
-   * What to answer without applying: a conflict with another secret of the name, a snapshot already applied (or
-   * older than one applied), or versions the snapshot must carry; undefined = apply it.
+   * What to answer without applying: a delivery of a primary this object was promoted away from (sent before the
+   * promotion, arriving after it: even with ForceOverwriteReplicaSecret it must not replace what the standalone secret
+   * has accepted since), a conflict with another secret of the name, a snapshot already applied (or older than one
+   * applied), or versions the snapshot must carry; undefined = apply it. Called in the same synchronous turn as the
+   * transaction that applies it, so no promotion can come between.
    */
   check(snapshot: ReplicaSnapshot): ReplicaAck | undefined {
+    if (this.store.written && this.rows.fenced(snapshot.primaryArn, snapshot.epoch ?? 0)) return { conflict: PROMOTED_REPLICA };
     const s = this.store.secret();
     const mine = this.of(s, snapshot.primaryArn);
     if (s && !mine && !snapshot.overwrite) return { conflict: NAME_EXISTS_IN_REGION };
@@ -82,8 +86,12 @@ export class Replica {
     this.index.enqueueDelete(s.arn);
   }
 
-  /** StopReplicationToReplica: a standalone secret from now on. Call inside a transaction. */
-  promote(): void {
+  /**
+   * StopReplicationToReplica: a standalone secret from now on, refusing every delivery of `primaryArn` up to `epoch`
+   * (the newest its primary had given out when it forgot this replica). Call inside a transaction.
+   */
+  promote(primaryArn: string, epoch: number): void {
+    this.rows.fence(primaryArn, epoch);
     this.store.updateSecret({ primaryRegion: null });
     this.rows.clearStamp();
     this.index.enqueueSnapshot();

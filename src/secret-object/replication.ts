@@ -98,6 +98,11 @@ export class Replication {
     if (this.rows.all().length === 0 && s.primaryRegion !== null) this.store.updateSecret({ primaryRegion: null });
   }
 
+  /** The newest epoch given to any region: a replica promoted now refuses every delivery sent up to it. */
+  epoch(): number {
+    return this.rows.epoch();
+  }
+
   regions(): string[] {
     return this.rows.all().map((r) => r.region);
   }
@@ -129,12 +134,12 @@ export class Replication {
       if (this.unavailable().includes(region)) throw new Error(`Region ${region} is unavailable`);
       const kekId = this.vault.resolveKey(row.kmsKeyId ?? undefined);
       if (!kekId.ok) {
-        this.rows.failed(region, `Secrets Manager can't encrypt the secret with the KMS key ${row.kmsKeyId} in ${region}.`);
+        this.rows.failed(region, row.epoch, `Secrets Manager can't encrypt the secret with the KMS key ${row.kmsKeyId} in ${region}.`);
         return;
       }
       const wanted = row.wanted;
       const versions = this.store.versionPage(undefined, true, Number.MAX_SAFE_INTEGER);
-      const snapshot = this.snapshot(s, region, row.kmsKeyId, row.overwrite, versions.map((v) => v.versionId));
+      const snapshot = this.snapshot(s, region, row.kmsKeyId, row.epoch, row.overwrite, versions.map((v) => v.versionId));
       const toSend = versions.filter((v) => v.seq > row.sentSeq).map((v) => v.versionId);
       snapshot.versions = await this.seal(s.arn, snapshot, kekId.value, toSend);
       let ack = await within(replica.applyReplica(snapshot));
@@ -142,22 +147,23 @@ export class Replication {
         snapshot.versions = await this.seal(s.arn, snapshot, kekId.value, ack.missing);
         ack = await within(replica.applyReplica(snapshot));
       }
+      // Answers count for the epoch sent: a region removed, promoted or added again meanwhile keeps its own status.
       if ("conflict" in ack) {
-        this.rows.failed(region, ack.conflict);
+        this.rows.failed(region, row.epoch, ack.conflict);
         return;
       }
       if ("missing" in ack) throw new Error(`replica in ${region} still lacks ${ack.missing.length} versions`);
-      this.rows.delivered(region, wanted, versions[0]?.seq ?? 0, ack.lastAccessedDay, row.kmsKeyId);
+      this.rows.delivered(region, row.epoch, wanted, versions[0]?.seq ?? 0, ack.lastAccessedDay, row.kmsKeyId);
     } catch (error) {
-      this.rows.attemptFailed(region, `Replication to ${region} failed and is being retried: ${String(error).slice(0, 200)}`, FAIL_AFTER);
+      this.rows.attemptFailed(region, row.epoch, `Replication to ${region} failed and is being retried: ${String(error).slice(0, 200)}`, FAIL_AFTER);
       throw error;
     }
   }
 
-  private snapshot(s: SecretRow, region: string, kmsKeyId: string | null, overwrite: boolean, versionIds: string[]): ReplicaSnapshot {
+  private snapshot(s: SecretRow, region: string, kmsKeyId: string | null, epoch: number, overwrite: boolean, versionIds: string[]): ReplicaSnapshot {
     this.lastStamp = Math.max(Date.now(), this.lastStamp + 1);
     return {
-      primaryArn: s.arn, region, stamp: this.lastStamp, overwrite, kmsKeyId,
+      primaryArn: s.arn, region, stamp: this.lastStamp, epoch, overwrite, kmsKeyId,
       fields: replicatedFields(s), tags: this.store.tags(), stages: [...this.store.stages()], versionIds, versions: [],
     };
   }

@@ -499,8 +499,9 @@ export class SecretObject extends DurableObject<Env> {
     if (!secret.ok) return secret;
     const s = secret.value;
     if (!isReplica(s)) return fail(invalidParameter("StopReplicationToReplica can only be called on a replica secret, in its Region."));
+    let epoch: number;
     try {
-      await this.objectOf(primaryArnOf(s)).forgetReplica(s.region, s.arn);
+      epoch = await this.objectOf(primaryArnOf(s)).forgetReplica(s.region, s.arn);
     } catch (error) {
       console.error(JSON.stringify({ event: "promote_failed", arn: s.arn, error: String(error) }));
       return fail({ code: "InternalServiceError", message: "The primary secret could not be reached; the replica was not promoted. Try again." });
@@ -508,7 +509,8 @@ export class SecretObject extends DurableObject<Env> {
     return await this.commit(() => {
       const current = this.store.secret();
       if (current?.arn !== s.arn || !isReplica(current)) return fail(notFound());
-      this.replica.promote();
+      // Deliveries the primary sent before it forgot this replica may still arrive: they are refused from here on.
+      this.replica.promote(primaryArnOf(current), epoch);
       return ok({ arn: s.arn, name: s.name });
     });
   }
@@ -527,14 +529,15 @@ export class SecretObject extends DurableObject<Env> {
     await this.commit(() => ok(this.replica.drop(primaryArn)));
   }
 
-  /** Called by a replica being promoted. */
-  async forgetReplica(region: string, replicaArn: string): Promise<void> {
-    if (!this.store.written) return;
-    await this.commit(() => {
+  /** Called by a replica being promoted; answers the newest epoch of any delivery this object has sent. */
+  async forgetReplica(region: string, replicaArn: string): Promise<number> {
+    if (!this.store.written) return 0;
+    const forgotten = await this.commit(() => {
       const s = this.store.secret();
       if (s && arnInRegion(s.arn, region) === replicaArn) this.replication.forget(s, region);
-      return ok(undefined);
+      return ok(this.replication.epoch());
     });
+    return forgotten.ok ? forgotten.value : 0;
   }
 
   /** The object of this secret's ARN (in any region). */

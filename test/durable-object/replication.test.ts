@@ -224,7 +224,7 @@ describe("sync through the outbox", () => {
         const r = (instance as unknown as { replication: any; store: any }).replication;
         const s = (instance as unknown as { store: any }).store.secret();
         const ids = (instance as unknown as { store: any }).store.versionPage(undefined, true, 1000).map((v: { versionId: string }) => v.versionId);
-        const snap = r.snapshot(s, "eu-central-1", null, false, ids) as ReplicaSnapshot;
+        const snap = r.snapshot(s, "eu-central-1", null, r.rows.get("eu-central-1").epoch, false, ids) as ReplicaSnapshot;
         snap.versions = await r.seal(s.arn, snap, "alias/aws/secretsmanager", ids);
         return snap;
       });
@@ -280,5 +280,87 @@ describe("sync through the outbox", () => {
     for (let i = 0; i < 6 && (await statuses(name))[0]!.Status !== "InSync"; i++) await runDurableObjectAlarm(secretStub(name));
     expect((await settled(name)).map((r) => r.Status)).toEqual(["InSync", "InSync"]);
     expect((await value(name, "ap-northeast-1")).body.SecretString).toBe("after");
+  });
+});
+
+describe("a promoted replica is fenced off from its former primary", () => {
+  /**
+   * Holds the primary's deliveries to `region` in flight: each snapshot is kept (and the call fails, as a timeout
+   * would), so the test can make it arrive at the replica later, in whatever order it wants. release() lets the
+   * primary's deliveries through again.
+   */
+  async function holdDeliveries(name: string, region: string) {
+    const held: ReplicaSnapshot[] = [];
+    type Replication = { objectOf: (arn: string) => unknown };
+    const replicationOf = (instance: unknown) => (instance as { replication: Replication }).replication;
+    let real: Replication["objectOf"] | undefined;
+    await runInDurableObject(secretStub(name), (instance) => {
+      const replication = replicationOf(instance);
+      real = replication.objectOf;
+      replication.objectOf = (arn: string) =>
+        arn.includes(`:${region}:`)
+          ? { applyReplica: async (snapshot: ReplicaSnapshot) => { held.push(snapshot); throw new Error("held in flight"); }, dropReplica: async () => {} }
+          : real!(arn);
+    });
+    const release = () => runInDurableObject(secretStub(name), (instance) => void (replicationOf(instance).objectOf = real!));
+    return { held, release };
+  }
+
+  const deliverLate = (name: string, region: string, snapshot: ReplicaSnapshot) =>
+    runInDurableObject(secretStub(name, { region }), (i) => (i as unknown as SecretObject).applyReplica(snapshot));
+
+  it("a ForceOverwriteReplicaSecret delivery in flight at promotion never overwrites the promoted secret's acknowledged write", async () => {
+    const name = uniqueName("repl-fence");
+    const region = "eu-south-1";
+    const created = await createSecret(name, "from-primary", { AddReplicaRegions: [{ Region: region }] });
+    await settled(name);
+    const { held } = await holdDeliveries(name, region);
+    // The region started over with ForceOverwriteReplicaSecret: its delivery leaves the primary and is held.
+    const forced = await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: region }], ForceOverwriteReplicaSecret: true });
+    expect(forced.status).toBe(200);
+    for (let i = 0; i < 100 && held.length === 0; i++) await sleep(20);
+    expect(held.map((s) => s.overwrite)).toEqual([true]);
+    // Meanwhile the replica is promoted and the standalone secret accepts a write.
+    const promoted = await sm("StopReplicationToReplica", { SecretId: inRegion(created.ARN, region) }, { region });
+    expect(promoted.status, JSON.stringify(promoted.body)).toBe(200);
+    const written = await sm("PutSecretValue", { SecretId: name, SecretString: "acknowledged", ClientRequestToken: token() }, { region });
+    expect(written.status).toBe(200);
+    // The held delivery arrives now (and again, as a retry would): refused both times, the write stands.
+    const acks = [await deliverLate(name, region, held[0]!), await deliverLate(name, region, held[0]!)];
+    expect((await value(name, region)).body).toMatchObject({ SecretString: "acknowledged", VersionId: written.body.VersionId });
+    for (const ack of acks) expect(ack).not.toHaveProperty("applied");
+    const described = await sm("DescribeSecret", { SecretId: name }, { region });
+    expect(described.body.PrimaryRegion).toBeUndefined();
+    expect((await statuses(name))).toEqual([]);
+  });
+
+  it("re-replicating to that region later follows AWS: Failed without ForceOverwriteReplicaSecret, replaced with it", async () => {
+    const name = uniqueName("repl-refence");
+    const region = "eu-central-2";
+    const created = await createSecret(name, "from-primary", { AddReplicaRegions: [{ Region: region }] });
+    await settled(name);
+    const { held, release } = await holdDeliveries(name, region);
+    await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: region }], ForceOverwriteReplicaSecret: true });
+    for (let i = 0; i < 100 && held.length === 0; i++) await sleep(20);
+    expect((await sm("StopReplicationToReplica", { SecretId: name }, { region })).status).toBe(200);
+    expect((await sm("PutSecretValue", { SecretId: name, SecretString: "standalone", ClientRequestToken: token() }, { region })).status).toBe(200);
+    // The primary's deliveries go through again from here on.
+    await release();
+
+    const plain = await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: region }] });
+    expect(plain.status).toBe(200);
+    expect(await settled(name)).toEqual([
+      { Region: region, KmsKeyId: "alias/aws/secretsmanager", Status: "Failed", StatusMessage: "Secret with this name already exists in this region" },
+    ]);
+    expect((await value(name, region)).body.SecretString).toBe("standalone");
+
+    const forced = await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: region }], ForceOverwriteReplicaSecret: true });
+    expect(forced.status).toBe(200);
+    expect((await settled(name))[0]).toMatchObject({ Region: region, Status: "InSync" });
+    expect((await value(name, region)).body).toMatchObject({ SecretString: "from-primary", ARN: inRegion(created.ARN, region) });
+    expect((await sm("DescribeSecret", { SecretId: name }, { region })).body.PrimaryRegion).toBe(PRIMARY);
+    // The delivery held before the promotion still changes nothing at the replica the primary owns again.
+    await deliverLate(name, region, held[0]!);
+    expect((await value(name, region)).body.SecretString).toBe("from-primary");
   });
 });
