@@ -138,7 +138,8 @@ export class Replication {
         return;
       }
       const wanted = row.wanted;
-      const versions = this.store.versionPage(undefined, true, Number.MAX_SAFE_INTEGER);
+      // A rotation's value-less AWSPENDING placeholder stays here: the replica gets the version once it has a value.
+      const versions = this.store.versionPage(undefined, true, Number.MAX_SAFE_INTEGER).filter((v) => !v.empty);
       const snapshot = this.snapshot(s, region, row.kmsKeyId, row.epoch, row.overwrite, versions.map((v) => v.versionId));
       const toSend = versions.filter((v) => v.seq > row.sentSeq).map((v) => v.versionId);
       snapshot.versions = await this.seal(s.arn, snapshot, kekId.value, toSend);
@@ -162,9 +163,10 @@ export class Replication {
 
   private snapshot(s: SecretRow, region: string, kmsKeyId: string | null, epoch: number, overwrite: boolean, versionIds: string[]): ReplicaSnapshot {
     this.lastStamp = Math.max(Date.now(), this.lastStamp + 1);
+    const sent = new Set(versionIds);
     return {
       primaryArn: s.arn, region, stamp: this.lastStamp, epoch, overwrite, kmsKeyId,
-      fields: replicatedFields(s), tags: this.store.tags(), stages: [...this.store.stages()], versionIds, versions: [],
+      fields: replicatedFields(s), tags: this.store.tags(), stages: [...this.store.stages()].filter(([, id]) => sent.has(id)), versionIds, versions: [],
     };
   }
 

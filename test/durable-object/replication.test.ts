@@ -256,6 +256,25 @@ describe("sync through the outbox", () => {
     expect(await stages("eu-central-1")).toEqual(await stages(PRIMARY));
   });
 
+  it("a rotation's value-less AWSPENDING placeholder does not hold up a replica; the version follows once it has a value", async () => {
+    const name = uniqueName("repl-rotating");
+    const region = "eu-west-1";
+    await createSecret(name, "v1", { AddReplicaRegions: [{ Region: region }] });
+    await settled(name);
+    const pending = token();
+    const rotated = await sm("RotateSecret", { SecretId: name, ClientRequestToken: pending, RotationLambdaARN: "arn:aws:lambda:us-east-1:111122223333:function:unreachable" });
+    expect(rotated.status).toBe(200);
+    expect((await sm("TagResource", { SecretId: name, Tags: [{ Key: "during", Value: "rotation" }] })).status).toBe(200);
+    expect((await settled(name))[0]!.Status).toBe("InSync");
+    const replica = (await sm("DescribeSecret", { SecretId: name }, { region })).body;
+    expect(replica).toMatchObject({ Tags: [{ Key: "during", Value: "rotation" }], RotationEnabled: true });
+    expect(replica.VersionIdsToStages).not.toHaveProperty(pending);
+    // The function's PutSecretValue fills the placeholder: the replica gets the version, AWSPENDING with it.
+    expect((await sm("PutSecretValue", { SecretId: name, ClientRequestToken: pending, SecretString: "v2", VersionStages: ["AWSPENDING"] })).status).toBe(200);
+    expect((await settled(name))[0]!.Status).toBe("InSync");
+    expect((await sm("GetSecretValue", { SecretId: name, VersionStage: "AWSPENDING" }, { region })).body).toMatchObject({ SecretString: "v2", VersionId: pending });
+  });
+
   it("an unavailable region is retried (InProgress, then Failed with a StatusMessage) without blocking another or the primary, and catches up", async () => {
     const name = uniqueName("repl-fault");
     await createSecret(name, "before", { AddReplicaRegions: [{ Region: "ap-northeast-1" }, { Region: "ap-south-1" }] });
