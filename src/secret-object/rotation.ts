@@ -50,7 +50,8 @@ export interface RotateRequest {
 
 /** What the object lends the rotation: its storage, the secrets API for built-ins, and its commit hooks. */
 export interface RotationHost {
-  storage: DurableObjectStorage;
+  /** One transaction of the rotation's own (outside a request), queued for the secret's replicas like any commit. */
+  transaction(change: () => void): void;
   functions(): string | undefined;
   bindings(): Record<string, unknown>;
   secrets(s: SecretRow): RotationSecrets;
@@ -240,7 +241,7 @@ export class Rotation {
       this.host.rearm();
       return;
     }
-    this.host.storage.transactionSync(() => {
+    this.host.transaction(() => {
       this.sql().exec("DELETE FROM rotation");
       // AWSPENDING stays where the run left it (AWS); a test run's copy is removed either way.
       if (!row.immediately) this.dropPending(row.token);
@@ -258,7 +259,7 @@ export class Rotation {
       return this.failed(s, row, "finishSecret", "finishSecret succeeded but did not move AWSCURRENT to the new version.");
     }
     const now = Date.now();
-    this.host.storage.transactionSync(() => {
+    this.host.transaction(() => {
       this.sql().exec("DELETE FROM rotation");
       if (row.immediately) {
         // AWSPENDING stays with AWSCURRENT on the new version, the templates' success state (docs/parity.md): no label
@@ -279,7 +280,7 @@ export class Rotation {
 
   /** A due schedule starts a rotation: a new placeholder, or the unfinished one's token again. */
   private startScheduled(s: SecretRow): RotationRow {
-    this.host.storage.transactionSync(() => {
+    this.host.transaction(() => {
       if (this.unfinished()) return;
       const token = newRotationToken();
       this.store.insertPlaceholder(token, Date.now(), this.store.version(this.store.stages().get(AWSCURRENT) ?? "")?.kmsKeyId ?? "aws/secretsmanager");

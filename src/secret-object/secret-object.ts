@@ -83,7 +83,10 @@ export class SecretObject extends DurableObject<Env> {
     this.outbox = new Outbox(this.store, [indexDestination(() => this.env.DB)], () => this.scheduler.rearm(), [this.replication.family()]);
     this.index = new IndexSync(this.store, this.outbox, ctx.storage, () => this.settle());
     this.rotation = new Rotation(this.store, () => ctx.storage.sql, {
-      storage: ctx.storage,
+      transaction: (change) => ctx.storage.transactionSync(() => {
+        change();
+        this.replicateChange();
+      }),
       functions: () => this.env.ROTATION_FUNCTIONS,
       bindings: () => this.env as unknown as Record<string, unknown>,
       secrets: (s) => objectSecrets(s, { ...this.ownSecret(), stages: () => this.store.stages() }, this.env),
@@ -605,15 +608,19 @@ export class SecretObject extends DurableObject<Env> {
   private async commit<T>(mutation: () => Result<T> | typeof STALE): Promise<Result<T> | typeof STALE> {
     const result = this.ctx.storage.transactionSync(() => {
       const r = mutation();
-      // Every change of a primary is queued for its replicas (replication.ts), in the same transaction.
-      const s = r !== STALE && r.ok && this.store.written ? this.store.secret() : undefined;
-      if (s && !isReplica(s)) this.replication.changed(s);
+      if (r !== STALE && r.ok) this.replicateChange();
       // Delivered outbox entries are deleted by the next commit that writes anyway: no storage write of their own.
       if (r !== STALE && r.ok && this.store.written) this.outbox.compact();
       return r;
     });
     if (result !== STALE && result.ok) await this.settle();
     return result;
+  }
+
+  /** Every change of a primary is queued for its replicas (replication.ts). Call inside the change's transaction. */
+  private replicateChange(): void {
+    const s = this.store.written ? this.store.secret() : undefined;
+    if (s && !isReplica(s)) this.replication.changed(s);
   }
 
   private async settle(): Promise<void> {

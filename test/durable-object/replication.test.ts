@@ -30,6 +30,17 @@ async function settled(secretId: string, attempts = 100): Promise<Status[]> {
   throw new Error(`replication of ${secretId} did not settle: ${JSON.stringify(await statuses(secretId))}`);
 }
 
+/** A new secret `prefix-…` with one replica region, once the replica is in sync. */
+async function replicatedSecret(prefix: string, region: string, secretString = "v1") {
+  const name = uniqueName(prefix);
+  const created = await createSecret(name, secretString, { AddReplicaRegions: [{ Region: region }] });
+  await settled(name);
+  return { name, created };
+}
+
+const PASSWORDS = "arn:aws:lambda:us-east-1:111122223333:function:passwords";
+const UNREACHABLE = "arn:aws:lambda:us-east-1:111122223333:function:unreachable";
+
 const value = async (secretId: string, region: string) => sm("GetSecretValue", { SecretId: secretId }, { region });
 
 /** Swaps the primary's REPLICA_REGIONS_UNAVAILABLE (the fault hook) on the live object. */
@@ -256,13 +267,32 @@ describe("sync through the outbox", () => {
     expect(await stages("eu-central-1")).toEqual(await stages(PRIMARY));
   });
 
-  it("a rotation's value-less AWSPENDING placeholder does not hold up a replica; the version follows once it has a value", async () => {
-    const name = uniqueName("repl-rotating");
-    const region = "eu-west-1";
-    await createSecret(name, "v1", { AddReplicaRegions: [{ Region: region }] });
+  it("a rotation's outcome reaches the replica: the new AWSCURRENT, LastRotatedDate, NextRotationDate and RotationRules", async () => {
+    const region = "ap-east-1";
+    const { name } = await replicatedSecret("repl-rotated", region);
+    const crt = token();
+    const rules = { AutomaticallyAfterDays: 3 };
+    expect((await sm("RotateSecret", { SecretId: name, ClientRequestToken: crt, RotationLambdaARN: PASSWORDS, RotationRules: rules })).status).toBe(200);
+    let primary = (await sm("DescribeSecret", { SecretId: name })).body;
+    for (let i = 0; i < 200 && primary.LastRotatedDate === undefined; i++) {
+      await sleep(50);
+      primary = (await sm("DescribeSecret", { SecretId: name })).body;
+    }
+    expect(primary.VersionIdsToStages[crt]).toContain("AWSCURRENT");
     await settled(name);
+    const replica = (await sm("DescribeSecret", { SecretId: name }, { region })).body;
+    const rotation = (d: Record<string, unknown>) =>
+      Object.fromEntries(["RotationEnabled", "RotationLambdaARN", "RotationRules", "LastRotatedDate", "NextRotationDate", "VersionIdsToStages"].map((k) => [k, d[k]]));
+    expect(rotation(replica)).toEqual(rotation(primary));
+    expect(replica.RotationRules).toEqual(rules);
+    expect((await value(name, region)).body).toMatchObject({ VersionId: crt, SecretString: (await value(name, PRIMARY)).body.SecretString });
+  });
+
+  it("a rotation's value-less AWSPENDING placeholder does not hold up a replica; the version follows once it has a value", async () => {
+    const region = "eu-west-1";
+    const { name } = await replicatedSecret("repl-rotating", region);
     const pending = token();
-    const rotated = await sm("RotateSecret", { SecretId: name, ClientRequestToken: pending, RotationLambdaARN: "arn:aws:lambda:us-east-1:111122223333:function:unreachable" });
+    const rotated = await sm("RotateSecret", { SecretId: name, ClientRequestToken: pending, RotationLambdaARN: UNREACHABLE });
     expect(rotated.status).toBe(200);
     expect((await sm("TagResource", { SecretId: name, Tags: [{ Key: "during", Value: "rotation" }] })).status).toBe(200);
     expect((await settled(name))[0]!.Status).toBe("InSync");
@@ -329,10 +359,8 @@ describe("a promoted replica is fenced off from its former primary", () => {
     runInDurableObject(secretStub(name, { region }), (i) => (i as unknown as SecretObject).applyReplica(snapshot));
 
   it("a ForceOverwriteReplicaSecret delivery in flight at promotion never overwrites the promoted secret's acknowledged write", async () => {
-    const name = uniqueName("repl-fence");
     const region = "eu-south-1";
-    const created = await createSecret(name, "from-primary", { AddReplicaRegions: [{ Region: region }] });
-    await settled(name);
+    const { name, created } = await replicatedSecret("repl-fence", region, "from-primary");
     const { held } = await holdDeliveries(name, region);
     // The region started over with ForceOverwriteReplicaSecret: its delivery leaves the primary and is held.
     const forced = await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: region }], ForceOverwriteReplicaSecret: true });
@@ -354,10 +382,8 @@ describe("a promoted replica is fenced off from its former primary", () => {
   });
 
   it("re-replicating to that region later follows AWS: Failed without ForceOverwriteReplicaSecret, replaced with it", async () => {
-    const name = uniqueName("repl-refence");
     const region = "eu-central-2";
-    const created = await createSecret(name, "from-primary", { AddReplicaRegions: [{ Region: region }] });
-    await settled(name);
+    const { name, created } = await replicatedSecret("repl-refence", region, "from-primary");
     const { held, release } = await holdDeliveries(name, region);
     await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: region }], ForceOverwriteReplicaSecret: true });
     for (let i = 0; i < 100 && held.length === 0; i++) await sleep(20);
