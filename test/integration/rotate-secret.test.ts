@@ -149,6 +149,38 @@ describe("CancelRotateSecret", () => {
   });
 });
 
+describe("on a replica", () => {
+  const REPLICA_WRITE = { code: "InvalidParameterException", message: "Operation not permitted on a replica secret. Call must be made in primary secret's region." };
+
+  it("RotateSecret and CancelRotateSecret are refused with AWS's text, before any rotation check, and change nothing", async () => {
+    const name = uniqueName("rot-replica");
+    const replica = { region: "eu-west-1" };
+    await createSecret(name, "first", { AddReplicaRegions: [{ Region: replica.region }] });
+    const described = () => sm("DescribeSecret", { SecretId: name }, replica);
+    await until(described, (res) => res.status === 200);
+    // Refused as a write on a replica, before E58 (no function stored or given).
+    expect(errorOf(await sm("RotateSecret", { SecretId: name, ClientRequestToken: token() }, replica))).toEqual(REPLICA_WRITE);
+
+    // Rotation configured on the primary reaches the replica, which still may neither rotate nor cancel it.
+    const crt = token();
+    await sm("RotateSecret", { SecretId: name, ClientRequestToken: crt, RotationLambdaARN: PASSWORDS, RotationRules: { AutomaticallyAfterDays: 7 } });
+    const primary = await until(() => describeSecret(name), (d) => d.VersionIdsToStages[crt]?.includes("AWSCURRENT"));
+    const before = (await until(described, (res) => res.body.LastRotatedDate === primary.LastRotatedDate)).body;
+    expect(before).toMatchObject({ RotationEnabled: true, RotationLambdaARN: PASSWORDS, PrimaryRegion: "us-east-1" });
+    expect(before.VersionIdsToStages).toEqual(primary.VersionIdsToStages);
+
+    const attempts: [string, Record<string, unknown>][] = [
+      ["RotateSecret", { ClientRequestToken: token() }],
+      ["RotateSecret", { ClientRequestToken: token(), RotationLambdaARN: PASSWORDS, RotationRules: { AutomaticallyAfterDays: 1 }, RotateImmediately: false }],
+      ["CancelRotateSecret", {}],
+    ];
+    for (const [op, input] of attempts) expect(errorOf(await sm(op, { SecretId: name, ...input }, replica)), op).toEqual(REPLICA_WRITE);
+    const after = (await described()).body;
+    expect(after).toMatchObject({ RotationEnabled: true, RotationRules: before.RotationRules, NextRotationDate: before.NextRotationDate });
+    expect(after.VersionIdsToStages).toEqual(before.VersionIdsToStages);
+  });
+});
+
 describe("RotateSecret's condition keys", () => {
   const limited = (op: string, input: unknown) => sm<Record<string, unknown>>(op, input, { accessKeyId: "AKIDROTATIONLIMITED" });
   const denied = (res: Parameters<typeof errorOf>[0]) => errorOf(res).code;
