@@ -388,7 +388,7 @@ export class SecretObject extends DurableObject<Env> {
     const secret = this.access.writable(this.access.active(auth, target));
     if (!secret.ok) return secret;
     const s = secret.value;
-    const checked = this.rotation.target(s, request.lambdaArn);
+    const checked = this.rotation.target(s, request.lambdaArn, request.roleArn);
     if (!checked.ok) return checked;
     const existing = this.store.version(request.token);
     if (existing && this.rotation.row()?.token === request.token) return ok({ arn: s.arn, name: s.name, versionId: request.token });

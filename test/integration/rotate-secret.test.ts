@@ -149,6 +149,55 @@ describe("CancelRotateSecret", () => {
   });
 });
 
+describe("a managed external secret (a partner Type)", () => {
+  const ROLE = "arn:aws:iam::111122223333:role/partner-rotation";
+  const METADATA = [{ Key: "apiVersion", Value: "v65.0" }];
+
+  it("rotates without Lambda through its Type's adapter, with the role and metadata stored and shown", async () => {
+    const name = uniqueName("rot-partner");
+    await createSecret(name, JSON.stringify({ clientId: "app", clientSecret: "old" }), { Type: "ExamplePartnerSecret" });
+    const crt = token();
+    const rotated = await sm("RotateSecret", {
+      SecretId: name, ClientRequestToken: crt, ExternalSecretRotationRoleArn: ROLE, ExternalSecretRotationMetadata: METADATA,
+      RotationRules: { AutomaticallyAfterDays: 30 },
+    });
+    expect(rotated.body).toMatchObject({ Name: name, VersionId: crt });
+    const d = await until(() => describeSecret(name), (body) => body.VersionIdsToStages[crt]?.includes("AWSCURRENT"));
+    expect(d).toMatchObject({
+      Type: "ExamplePartnerSecret", RotationEnabled: true, ExternalSecretRotationRoleArn: ROLE, ExternalSecretRotationMetadata: METADATA,
+      RotationRules: { AutomaticallyAfterDays: 30 },
+    });
+    expect(d).not.toHaveProperty("RotationLambdaARN");
+    const value = JSON.parse((await sm("GetSecretValue", { SecretId: name })).body.SecretString);
+    expect(value.clientId).toBe("app");
+    expect(value.clientSecret).toMatch(/^.{24}$/);
+    // The stored role and metadata serve the next rotation.
+    const again = token();
+    expect((await sm("RotateSecret", { SecretId: name, ClientRequestToken: again })).status).toBe(200);
+    expect((await until(() => describeSecret(name), (body) => body.VersionIdsToStages[again]?.includes("AWSCURRENT"))).VersionIdsToStages[again]).toContain("AWSCURRENT");
+  });
+
+  it("refuses, in order and storing nothing: a RotationLambdaARN, no role given or stored, a Type without an adapter", async () => {
+    const name = uniqueName("rot-partner");
+    await createSecret(name, "{}", { Type: "ExamplePartnerSecret" });
+    const lambda = await sm("RotateSecret", { SecretId: name, ClientRequestToken: token(), RotationLambdaARN: PASSWORDS, ExternalSecretRotationRoleArn: ROLE });
+    expect(errorOf(lambda)).toEqual({ code: "InvalidRequestException", message: "Rotation Lambda ARN is not supported for a managed external secret." });
+    const noRole = await sm("RotateSecret", { SecretId: name, ClientRequestToken: token(), ExternalSecretRotationMetadata: METADATA });
+    expect(errorOf(noRole)).toEqual({ code: "InvalidRequestException", message: "No ExternalSecretRotationRoleArn is associated with this managed external secret." });
+    const other = uniqueName("rot-partner");
+    await createSecret(other, "{}", { Type: "UnconfiguredPartner" });
+    const unconfigured = await sm("RotateSecret", { SecretId: other, ClientRequestToken: token(), ExternalSecretRotationRoleArn: ROLE });
+    expect(errorOf(unconfigured)).toEqual({
+      code: "InvalidRequestException", message: "Secrets Manager can't rotate secrets of Type UnconfiguredPartner: no rotation adapter is configured for it.",
+    });
+    for (const secret of [name, other]) {
+      const d = await describeSecret(secret);
+      for (const key of ["RotationEnabled", "ExternalSecretRotationRoleArn", "ExternalSecretRotationMetadata"]) expect(d).not.toHaveProperty(key);
+      expect(Object.keys(d.VersionIdsToStages)).toHaveLength(1);
+    }
+  });
+});
+
 describe("on a replica", () => {
   const REPLICA_WRITE = { code: "InvalidParameterException", message: "Operation not permitted on a replica secret. Call must be made in primary secret's region." };
 
