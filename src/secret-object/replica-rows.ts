@@ -70,11 +70,11 @@ export class ReplicaRows {
   }
 
   /** A change every replica must receive: InProgress until it acknowledges it. */
-  changed(): string[] {
+  changed(): { region: string; epoch: number }[] {
     return this.sql
-      .exec("UPDATE replicas SET wanted = wanted + 1, status = 'InProgress', status_message = NULL RETURNING region")
+      .exec("UPDATE replicas SET wanted = wanted + 1, status = 'InProgress', status_message = NULL RETURNING region, epoch")
       .toArray()
-      .map((r) => r.region as string);
+      .map((r) => ({ region: r.region as string, epoch: r.epoch as number }));
   }
 
   /**
@@ -122,7 +122,7 @@ export class ReplicaRows {
     this.sql.exec("DELETE FROM replica_stamp");
   }
 
-  /** On a promoted replica: that primary's deliveries of `epoch` and before are refused from now on. */
+  /** On a replica promoted or removed: that primary's deliveries of `epoch` and before are refused from now on. */
   fence(primaryArn: string, epoch: number): void {
     this.sql.exec(
       "INSERT INTO replica_fences (primary_arn, epoch) VALUES (?, ?) ON CONFLICT (primary_arn) DO UPDATE SET epoch = MAX(epoch, excluded.epoch)",

@@ -22,7 +22,7 @@ export interface ReplicaSnapshot {
   region: string;
   /** Increases with every snapshot a primary composes: the replica applies only newer ones. */
   stamp: number;
-  /** The epoch of the region at the primary (replica-rows.ts): a replica promoted since refuses the delivery. */
+  /** The epoch of the region at the primary (replica-rows.ts): a replica promoted or removed since refuses it. */
   epoch: number;
   /** ForceOverwriteReplicaSecret: a secret of that name in the region is replaced. */
   overwrite: boolean;
@@ -47,5 +47,5 @@ export type ReplicaAck =
 /** The StatusMessage of a region that holds another secret of the same name (the API model's example). */
 export const NAME_EXISTS_IN_REGION = "Secret with this name already exists in this region";
 
-/** A replica's answer to a delivery of the primary it was promoted away from (the primary has forgotten it). */
-export const PROMOTED_REPLICA = "The replica in this region was promoted to a standalone secret";
+/** A replica's answer to a delivery sent before it was promoted or removed (the primary has forgotten it). */
+export const LEFT_REPLICATION = "The replica in this region was promoted to a standalone secret or removed";

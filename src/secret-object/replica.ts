@@ -4,7 +4,7 @@
 import { arnInRegion, regionOfArn } from "../domain/secret-id";
 import type { IndexSync } from "./index-sync";
 import type { ReplicaRows } from "./replica-rows";
-import { type ReplicaAck, type ReplicaSnapshot, NAME_EXISTS_IN_REGION, PROMOTED_REPLICA } from "./replica-sync";
+import { type ReplicaAck, type ReplicaSnapshot, NAME_EXISTS_IN_REGION, LEFT_REPLICATION } from "./replica-sync";
 import type { SecretRow, Store } from "./store";
 
 /** Whether a secret is a replica (its primary is in another region). */
@@ -26,14 +26,14 @@ export class Replica {
   }
 
   /**
-   * What to answer without applying: a delivery of a primary this object was promoted away from (sent before the
-   * promotion, arriving after it: even with ForceOverwriteReplicaSecret it must not replace what the standalone secret
-   * has accepted since), a conflict with another secret of the name, a snapshot already applied (or older than one
+   * What to answer without applying: a delivery sent before this replica was promoted or removed, arriving after it
+   * (even with ForceOverwriteReplicaSecret it must not replace what a standalone secret has accepted since, nor bring
+   * back a removed replica), a conflict with another secret of the name, a snapshot already applied (or older than one
    * applied), or versions the snapshot must carry; undefined = apply it. Called in the same synchronous turn as the
    * transaction that applies it, so no promotion can come between.
    */
   check(snapshot: ReplicaSnapshot): ReplicaAck | undefined {
-    if (this.store.written && this.rows.fenced(snapshot.primaryArn, snapshot.epoch ?? 0)) return { conflict: PROMOTED_REPLICA };
+    if (this.store.written && this.rows.fenced(snapshot.primaryArn, snapshot.epoch ?? 0)) return { conflict: LEFT_REPLICATION };
     const s = this.store.secret();
     const mine = this.of(s, snapshot.primaryArn);
     if (s && !mine && !snapshot.overwrite) return { conflict: NAME_EXISTS_IN_REGION };
@@ -77,8 +77,13 @@ export class Replica {
     return { applied: true, lastAccessedDay: this.store.secret()!.lastAccessedAt };
   }
 
-  /** Deletes this object's secret if it is still that primary's replica (a promoted one stays). In a transaction. */
-  drop(primaryArn: string): void {
+  /**
+   * RemoveRegionsFromReplication: deletes this object's secret if it is still that primary's replica (a promoted one
+   * stays), and refuses that primary's deliveries up to `epoch` from now on. Call inside a transaction.
+   */
+  drop(primaryArn: string, epoch: number): void {
+    this.store.write();
+    this.rows.fence(primaryArn, epoch);
     const s = this.store.secret();
     if (!s || !this.of(s, primaryArn)) return;
     this.store.purge();

@@ -25,7 +25,7 @@ export const MAX_REPLICA_REGIONS = 40;
 /** What the primary calls on a replica's object (SecretObject's replica methods). */
 export interface ReplicaObject {
   applyReplica(snapshot: ReplicaSnapshot): Promise<ReplicaAck>;
-  dropReplica(primaryArn: string): Promise<void>;
+  dropReplica(primaryArn: string, epoch: number): Promise<void>;
 }
 
 export interface ReplicationStatusView {
@@ -36,9 +36,13 @@ export interface ReplicationStatusView {
   lastAccessedAt?: number;
 }
 
-/** An outbox entry: which primary queued it (the drop of a removed replica is delivered after the primary is gone). */
+/**
+ * An outbox entry: which primary queued it (the drop of a removed replica is delivered after the primary is gone), and
+ * the region's epoch then (the drop's fences off that epoch's deliveries still on their way).
+ */
 interface ReplicaEntry {
   primaryArn: string;
+  epoch?: number;
 }
 
 export class Replication {
@@ -62,14 +66,14 @@ export class Replication {
       make: (name) => ({
         name,
         readYourWrites: false,
-        deliver: (entries) => this.deliver(name.slice(REPLICA_PREFIX.length), (entries.at(-1) as ReplicaEntry).primaryArn),
+        deliver: (entries) => this.deliver(name.slice(REPLICA_PREFIX.length), entries.at(-1) as ReplicaEntry),
       }),
     };
   }
 
   /** After any committed change of a primary: every replica region gets an entry. Call inside the transaction. */
   changed(s: SecretRow): void {
-    for (const region of this.rows.changed()) this.enqueue(region, s);
+    for (const { region, epoch } of this.rows.changed()) this.enqueue(region, s, epoch);
   }
 
   /** Adds regions (or starts them over), and makes the secret a primary. Call inside the transaction. */
@@ -84,9 +88,10 @@ export class Replication {
   /** Removes regions (their replicas are deleted by their next delivery). Call inside the transaction. */
   remove(s: SecretRow, regions: readonly string[]): void {
     for (const region of regions) {
-      if (!this.rows.get(region)) continue;
+      const row = this.rows.get(region);
+      if (!row) continue;
       this.rows.remove(region);
-      this.enqueue(region, s);
+      this.enqueue(region, s, row.epoch);
     }
     if (this.rows.all().length === 0 && s.primaryRegion !== null) this.store.updateSecret({ primaryRegion: null });
   }
@@ -117,17 +122,17 @@ export class Replication {
     }));
   }
 
-  private enqueue(region: string, s: SecretRow): void {
-    this.outbox().enqueue(REPLICA_PREFIX + region, { primaryArn: s.arn } satisfies ReplicaEntry);
+  private enqueue(region: string, s: SecretRow, epoch: number): void {
+    this.outbox().enqueue(REPLICA_PREFIX + region, { primaryArn: s.arn, epoch } satisfies ReplicaEntry);
   }
 
   /** One delivery to a region: the replica is brought to the primary's current state, or deleted when removed. */
-  private async deliver(region: string, primaryArn: string): Promise<void> {
+  private async deliver(region: string, { primaryArn, epoch = 0 }: ReplicaEntry): Promise<void> {
     const row = this.rows.get(region);
     const s = this.store.secret();
     const replica = this.objectOf(arnInRegion(primaryArn, region));
     if (!row || !s || s.arn !== primaryArn) {
-      await within(replica.dropReplica(primaryArn));
+      await within(replica.dropReplica(primaryArn, epoch));
       return;
     }
     try {

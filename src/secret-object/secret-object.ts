@@ -526,10 +526,9 @@ export class SecretObject extends DurableObject<Env> {
     return applied.ok ? applied.value : { missing: snapshot.versionIds };
   }
 
-  /** Called by a primary's delivery after its region was removed. */
-  async dropReplica(primaryArn: string): Promise<void> {
-    if (!this.store.written) return;
-    await this.commit(() => ok(this.replica.drop(primaryArn)));
+  /** Called by a primary's delivery after its region was removed (also where no replica was created yet). */
+  async dropReplica(primaryArn: string, epoch: number): Promise<void> {
+    await this.commit(() => ok(this.replica.drop(primaryArn, epoch)));
   }
 
   /** Called by a replica being promoted; answers the newest epoch of any delivery this object has sent. */

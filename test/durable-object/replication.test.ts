@@ -381,6 +381,24 @@ describe("a promoted replica is fenced off from its former primary", () => {
     expect((await statuses(name))).toEqual([]);
   });
 
+  it("a delivery in flight when its region is removed does not bring the replica back; adding the region again does", async () => {
+    const region = "il-central-1";
+    const { name } = await replicatedSecret("repl-dropfence", region);
+    const { held, release } = await holdDeliveries(name, region);
+    await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: region }], ForceOverwriteReplicaSecret: true });
+    for (let i = 0; i < 100 && held.length === 0; i++) await sleep(20);
+    await release();
+    expect((await sm("RemoveRegionsFromReplication", { SecretId: name, RemoveReplicaRegions: [region] })).status).toBe(200);
+    for (let i = 0; i < 100 && (await value(name, region)).status === 200; i++) await sleep(50);
+    expect((await value(name, region)).body.__type).toBe("ResourceNotFoundException");
+    const ack = await deliverLate(name, region, held[0]!);
+    expect((await value(name, region)).body.__type).toBe("ResourceNotFoundException");
+    expect(ack).not.toHaveProperty("applied");
+    expect((await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: region }] })).status).toBe(200);
+    expect((await settled(name))[0]).toMatchObject({ Region: region, Status: "InSync" });
+    expect((await value(name, region)).body.SecretString).toBe("v1");
+  });
+
   it("re-replicating to that region later follows AWS: Failed without ForceOverwriteReplicaSecret, replaced with it", async () => {
     const region = "eu-central-2";
     const { name, created } = await replicatedSecret("repl-refence", region, "from-primary");
