@@ -114,8 +114,16 @@ export class ReplicaRows {
     return (this.sql.exec("SELECT stamp FROM replica_stamp WHERE id = 1").toArray()[0]?.stamp as number | undefined) ?? 0;
   }
 
-  setStamp(stamp: number): void {
-    this.sql.exec("INSERT INTO replica_stamp (id, stamp) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET stamp = excluded.stamp", stamp);
+  /** On a replica: the epoch of the newest snapshot applied (0: none). */
+  appliedEpoch(): number {
+    return (this.sql.exec("SELECT epoch FROM replica_stamp WHERE id = 1").toArray()[0]?.epoch as number | undefined) ?? 0;
+  }
+
+  setStamp(stamp: number, epoch: number): void {
+    this.sql.exec(
+      "INSERT INTO replica_stamp (id, stamp, epoch) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET stamp = excluded.stamp, epoch = excluded.epoch",
+      stamp, epoch,
+    );
   }
 
   clearStamp(): void {

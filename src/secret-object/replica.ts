@@ -72,20 +72,21 @@ export class Replica {
     }
     this.store.replaceStages(new Map(snapshot.stages));
     this.store.deleteVersionsExcept(snapshot.versionIds);
-    this.rows.setStamp(snapshot.stamp);
+    this.rows.setStamp(snapshot.stamp, snapshot.epoch ?? 0);
     this.index.enqueueSnapshot();
     return { applied: true, lastAccessedDay: this.store.secret()!.lastAccessedAt };
   }
 
   /**
-   * RemoveRegionsFromReplication: deletes this object's secret if it is still that primary's replica (a promoted one
-   * stays), and refuses that primary's deliveries up to `epoch` from now on. Call inside a transaction.
+   * RemoveRegionsFromReplication: deletes this object's secret if it is still that primary's replica of that epoch or
+   * before (a promoted one stays, so does one the region was added back for), and refuses that primary's deliveries
+   * up to `epoch` from now on. Call inside a transaction.
    */
   drop(primaryArn: string, epoch: number): void {
     this.store.write();
     this.rows.fence(primaryArn, epoch);
     const s = this.store.secret();
-    if (!s || !this.of(s, primaryArn)) return;
+    if (!s || !this.of(s, primaryArn) || this.rows.appliedEpoch() > epoch) return;
     this.store.purge();
     this.rows.clearStamp();
     this.index.enqueueDelete(s.arn);

@@ -334,12 +334,13 @@ describe("sync through the outbox", () => {
 
 describe("a promoted replica is fenced off from its former primary", () => {
   /**
-   * Holds the primary's deliveries to `region` in flight: each snapshot is kept (and the call fails, as a timeout
-   * would), so the test can make it arrive at the replica later, in whatever order it wants. release() lets the
-   * primary's deliveries through again.
+   * Holds the primary's deliveries to `region` in flight: each snapshot (or drop) is kept and the call fails, as a
+   * timeout would, so the test can make it arrive at the replica later, in whatever order it wants. release() lets
+   * the primary's deliveries through again.
    */
   async function holdDeliveries(name: string, region: string) {
     const held: ReplicaSnapshot[] = [];
+    const drops: { primaryArn: string; epoch: number }[] = [];
     type Replication = { objectOf: (arn: string) => unknown };
     const replicationOf = (instance: unknown) => (instance as { replication: Replication }).replication;
     let real: Replication["objectOf"] | undefined;
@@ -348,11 +349,14 @@ describe("a promoted replica is fenced off from its former primary", () => {
       real = replication.objectOf;
       replication.objectOf = (arn: string) =>
         arn.includes(`:${region}:`)
-          ? { applyReplica: async (snapshot: ReplicaSnapshot) => { held.push(snapshot); throw new Error("held in flight"); }, dropReplica: async () => {} }
+          ? {
+              applyReplica: async (snapshot: ReplicaSnapshot) => { held.push(snapshot); throw new Error("held in flight"); },
+              dropReplica: async (primaryArn: string, epoch: number) => { drops.push({ primaryArn, epoch }); throw new Error("held in flight"); },
+            }
           : real!(arn);
     });
     const release = () => runInDurableObject(secretStub(name), (instance) => void (replicationOf(instance).objectOf = real!));
-    return { held, release };
+    return { held, drops, release };
   }
 
   const deliverLate = (name: string, region: string, snapshot: ReplicaSnapshot) =>
@@ -397,6 +401,22 @@ describe("a promoted replica is fenced off from its former primary", () => {
     expect((await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: region }] })).status).toBe(200);
     expect((await settled(name))[0]).toMatchObject({ Region: region, Status: "InSync" });
     expect((await value(name, region)).body.SecretString).toBe("v1");
+  });
+
+  it("a removal's drop still on its way when the region is added back leaves the new replica alone", async () => {
+    const region = "me-central-1";
+    const { name } = await replicatedSecret("repl-late-drop", region);
+    const { drops, release } = await holdDeliveries(name, region);
+    expect((await sm("RemoveRegionsFromReplication", { SecretId: name, RemoveReplicaRegions: [region] })).status).toBe(200);
+    for (let i = 0; i < 100 && drops.length === 0; i++) await sleep(20);
+    expect(drops).toHaveLength(1);
+    await release();
+    expect((await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: region }] })).status).toBe(200);
+    expect((await settled(name))[0]).toMatchObject({ Region: region, Status: "InSync" });
+    const { primaryArn, epoch } = drops[0]!;
+    await runInDurableObject(secretStub(name, { region }), (i) => (i as unknown as SecretObject).dropReplica(primaryArn, epoch));
+    expect((await value(name, region)).body).toMatchObject({ SecretString: "v1" });
+    expect((await sm("DescribeSecret", { SecretId: name }, { region })).body.PrimaryRegion).toBe(PRIMARY);
   });
 
   it("re-replicating to that region later follows AWS: Failed without ForceOverwriteReplicaSecret, replaced with it", async () => {
