@@ -1,6 +1,6 @@
 // The Durable Object that owns one secret: every RPC method is a state transition committed in one SQLite
-// transaction, together with the outbox entries it queues (the D1 index's snapshot), and answered once the index
-// holds it (read-your-writes, bounded: outbox.ts). Each method first judges the caller (authz/secret.ts) against the
+// transaction, together with the outbox entries it queues (the D1 index's snapshot, the call's audit record), and
+// answered once the index and the trail hold them (read-your-writes, bounded: outbox.ts). Each method first judges the caller (authz/secret.ts) against the
 // state it is about to act on. Errors come back as Results. Timed work runs from the one alarm (scheduler.ts).
 import { DurableObject } from "cloudflare:workers";
 import { DEFAULT_KEY_NAME } from "../crypto/keys";
