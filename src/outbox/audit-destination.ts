@@ -13,8 +13,10 @@ export function auditDestination(env: () => Env, objectId: string): Destination 
   const shard = Number.parseInt(objectId.slice(-8), 16) % AUDIT_SHARDS;
   return {
     name: AUDIT,
-    // A write is answered once its record is in the trail, as every other call is (bounded: secret-object/outbox.ts).
+    // A write is answered once its record is in the trail, as every other call is. A trail that fails answers at
+    // once (the record stays in the object, retried); the bound only caps a trail that hangs.
     readYourWrites: true,
+    waitMs: 10_000,
     async deliver(entries) {
       const records = entries as TrailEntry[];
       const first = records[0];

@@ -10,6 +10,8 @@ export interface Destination {
    * read-your-writes for the index. Others are delivered right after the answer.
    */
   readonly readYourWrites: boolean;
+  /** How long a mutation's answer waits for that delivery (default READ_YOUR_WRITES_WAIT_MS in secret-object/outbox.ts). */
+  readonly waitMs?: number;
   /** Delivers entries in order, all or none; throws when the destination fails (the outbox retries with backoff). */
   deliver(entries: readonly unknown[]): Promise<void>;
 }
