@@ -56,6 +56,8 @@ runWrangler("deploy", "--dry-run", "--outdir", build);
 // wrangler.toml's bindings and the dev-vars file, as wrangler dev would read them; the environment overrides the file.
 const { workerOptions } = workerOptionsFrom(`${root}/wrangler.toml`, undefined, { envFiles: [devVars] });
 workerOptions.bindings = { ...workerOptions.bindings, ...keys };
+// Without --verbose the per-request line would be printed nowhere: the Worker does not write it.
+if (!verbose) workerOptions.bindings.REQUEST_LOG = "off";
 for (const name of ["BENCH_NOOP", "REPLICA_REGIONS_UNAVAILABLE", "ROTATION_FUNCTIONS"]) {
   if (process.env[name]) workerOptions.bindings[name] = process.env[name];
 }

@@ -22,6 +22,8 @@ export interface Env {
   ASSETS?: Fetcher;
   /** Workers Analytics Engine dataset for counters (optional; README "Metrics"). */
   METRICS?: AnalyticsEngineDataset;
+  /** "off" drops the per-request log line (`npm start` without --verbose, which would only discard it). */
+  REQUEST_LOG?: string;
   /** "1" turns on the benchmark's no-op routes (bench/load.mjs); unset everywhere else. */
   BENCH_NOOP?: string;
   /** Comma-separated replica regions whose deliveries fail, as if the region were unreachable (README "Replication"). */

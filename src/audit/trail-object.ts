@@ -25,6 +25,12 @@ interface BatchRow extends Record<string, SqlStorageValue> {
   created_at: number;
 }
 
+interface Gathering {
+  parts: string[];
+  count: number;
+  committed: Promise<void>;
+}
+
 export class AuditTrail extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /** When the alarm is set for (ms), once known; read from storage once per object start. */
@@ -32,6 +38,8 @@ export class AuditTrail extends DurableObject<Env> {
   /** Deliveries run one after another, so two never deliver overlapping batches. */
   private delivering: Promise<unknown> = Promise.resolve();
   private failures = 0;
+  /** The appends waiting for the next commit. */
+  private gathering: Gathering | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -41,26 +49,44 @@ export class AuditTrail extends DurableObject<Env> {
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
       entries TEXT NOT NULL,            -- JSON array of TrailEntry
       count INTEGER NOT NULL,
-      created_at INTEGER NOT NULL,
-      indexed INTEGER NOT NULL DEFAULT 0
+      created_at INTEGER NOT NULL
     )`);
-    this.sql.exec(`CREATE INDEX IF NOT EXISTS batches_by_state ON batches (indexed, seq)`);
+    // How far D1 holds the batches (those at or below wait for their log file): one small row rewritten per delivery,
+    // rather than a flag on every batch. Starting at 0 re-indexes what an older layout left; D1 ignores repeats.
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS delivered (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL)`);
+    this.sql.exec(`INSERT OR IGNORE INTO delivered VALUES (1, 0)`);
+    this.sql.exec(`DROP INDEX IF EXISTS batches_by_state`);
     // The eventIDs appendOnce took (secret objects' outbox deliveries, which may repeat).
     this.sql.exec(`CREATE TABLE IF NOT EXISTS seen_events (event_id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID`);
     this.sql.exec(`CREATE INDEX IF NOT EXISTS seen_events_by_age ON seen_events (at)`);
   }
 
-  /** Appends records (`entries`: the JSON text of a TrailEntry array); durable when this returns. */
-  async append(entries: string, count: number): Promise<void> {
+  /**
+   * Appends records (`entries`: the JSON text of a TrailEntry array); durable when this returns. Appends that arrive
+   * while one is gathering share its row and its commit: each durable write costs more than many records do.
+   */
+  append(entries: string, count: number): Promise<void> {
+    if (!this.gathering) {
+      const batch: Gathering = { parts: [], count: 0, committed: undefined as unknown as Promise<void> };
+      batch.committed = scheduler.wait(0).then(() => this.commit(batch));
+      this.gathering = batch;
+    }
+    this.gathering.parts.push(entries.slice(1, -1));
+    this.gathering.count += count;
+    return this.gathering.committed;
+  }
+
+  private async commit(batch: Gathering): Promise<void> {
+    this.gathering = undefined;
     const now = Date.now();
-    this.sql.exec(`INSERT INTO batches (entries, count, created_at) VALUES (?, ?, ?)`, entries, count, now);
+    this.sql.exec(`INSERT INTO batches (entries, count, created_at) VALUES (?, ?, ?)`, `[${batch.parts.join(",")}]`, batch.count, now);
     this.alarmAt ??= await this.ctx.storage.getAlarm();
     if (this.alarmAt === null || this.alarmAt > now + INDEX_DELAY_MS) await this.arm(now + INDEX_DELAY_MS);
   }
 
   /**
-   * Appends the entries whose eventID this shard has not taken before: a delivery repeated after a lost answer or a
-   * restart adds nothing. Durable when this returns.
+   * Appends the entries whose eventID this shard has not taken before, in one commit with their eventIDs: a secret
+   * object's delivery repeated after a lost answer or a restart adds nothing. Durable when this returns.
    */
   async appendOnce(entries: readonly TrailEntry[]): Promise<void> {
     const now = Date.now();
@@ -68,7 +94,11 @@ export class AuditTrail extends DurableObject<Env> {
       (e) => this.sql.exec(`INSERT OR IGNORE INTO seen_events (event_id, at) VALUES (?, ?)`, e.eventId, now).rowsWritten > 0,
     );
     this.sql.exec(`DELETE FROM seen_events WHERE at < ?`, now - SEEN_EVENTS_MS);
-    if (fresh.length > 0) await this.append(JSON.stringify(fresh), fresh.length);
+    if (fresh.length === 0) return;
+    // Its own row, written before any await (so with the eventIDs, atomically), not one gathering with append()'s.
+    this.sql.exec(`INSERT INTO batches (entries, count, created_at) VALUES (?, ?, ?)`, JSON.stringify(fresh), fresh.length, now);
+    this.alarmAt ??= await this.ctx.storage.getAlarm();
+    if (this.alarmAt === null || this.alarmAt > now + INDEX_DELAY_MS) await this.arm(now + INDEX_DELAY_MS);
   }
 
   /** Delivers every record to D1 (LookupEvents calls this first, so a caller finds what it just did). */
@@ -98,7 +128,7 @@ export class AuditTrail extends DurableObject<Env> {
     }
     const oldest = this.sql.exec(`SELECT created_at FROM batches ORDER BY seq LIMIT 1`).toArray()[0]?.created_at as number | undefined;
     if (oldest === undefined) return;
-    const unindexed = this.sql.exec(`SELECT 1 FROM batches WHERE indexed = 0 LIMIT 1`).toArray().length > 0;
+    const unindexed = this.sql.exec(`SELECT 1 FROM batches WHERE seq > ? LIMIT 1`, this.indexedThrough()).toArray().length > 0;
     const retry = Date.now() + Math.min(RETRY_MAX_MS, INDEX_DELAY_MS * 2 ** this.failures);
     await this.arm(this.failures > 0 || unindexed ? retry : oldest + LOG_FILE_INTERVAL_MS);
   }
@@ -119,15 +149,19 @@ export class AuditTrail extends DurableObject<Env> {
     this.alarmAt = at;
   }
 
+  private indexedThrough(): number {
+    return this.sql.exec(`SELECT indexed_through FROM delivered`).one().indexed_through as number;
+  }
+
   private async indexAll(): Promise<void> {
     for (;;) {
-      const rows = this.take(`indexed = 0`, INDEX_RECORDS);
+      const rows = this.take(`seq > ?`, this.indexedThrough(), INDEX_RECORDS);
       if (rows.length === 0) return;
       // The stored texts are JSON arrays: joined without parsing them.
       await this.env.DB.batch(insertStatements(this.env.DB, `[${rows.map((r) => r.entries.slice(1, -1)).join(",")}]`));
       const last = rows.at(-1)!.seq;
-      if (this.env.AUDIT_LOGS) this.sql.exec(`UPDATE batches SET indexed = 1 WHERE seq <= ? AND indexed = 0`, last);
-      else this.sql.exec(`DELETE FROM batches WHERE seq <= ?`, last);
+      this.sql.exec(`UPDATE delivered SET indexed_through = ?`, last);
+      if (!this.env.AUDIT_LOGS) this.sql.exec(`DELETE FROM batches WHERE seq <= ?`, last);
     }
   }
 
@@ -135,22 +169,23 @@ export class AuditTrail extends DurableObject<Env> {
   private async writeFiles(now: boolean): Promise<void> {
     if (!this.env.AUDIT_LOGS) return;
     for (;;) {
-      const waiting = this.sql.exec(`SELECT min(created_at) AS oldest, IFNULL(sum(count), 0) AS n FROM batches WHERE indexed = 1`).one();
+      const through = this.indexedThrough();
+      const waiting = this.sql.exec(`SELECT min(created_at) AS oldest, IFNULL(sum(count), 0) AS n FROM batches WHERE seq <= ?`, through).one();
       if (waiting.oldest === null) return;
       if (!now && (waiting.n as number) < LOG_FILE_RECORDS && (waiting.oldest as number) + LOG_FILE_INTERVAL_MS > Date.now()) return;
-      const rows = this.take(`indexed = 1`, LOG_FILE_RECORDS);
+      const rows = this.take(`seq <= ?`, through, LOG_FILE_RECORDS);
       const entries = rows.flatMap((r) => JSON.parse(r.entries) as TrailEntry[]);
       // Named by the first batch's sequence number, so a retried file overwrites itself rather than doubling.
       await writeLogFiles(this.env.AUDIT_LOGS, entries, `${this.ctx.id.toString()}/${rows[0]!.seq}`);
-      this.sql.exec(`DELETE FROM batches WHERE seq <= ? AND indexed = 1`, rows.at(-1)!.seq);
+      this.sql.exec(`DELETE FROM batches WHERE seq <= ?`, rows.at(-1)!.seq);
     }
   }
 
-  /** Batches matching `where` in append order, up to about `records` records (at least one batch). */
-  private take(where: string, records: number): BatchRow[] {
+  /** Batches matching `where` (with its bound `seq`) in append order, up to about `records` records (at least one). */
+  private take(where: string, seq: number, records: number): BatchRow[] {
     const rows: BatchRow[] = [];
     let total = 0;
-    for (const row of this.sql.exec<BatchRow>(`SELECT seq, entries, count, created_at FROM batches WHERE ${where} ORDER BY seq`)) {
+    for (const row of this.sql.exec<BatchRow>(`SELECT seq, entries, count, created_at FROM batches WHERE ${where} ORDER BY seq`, seq)) {
       if (rows.length > 0 && total + row.count > records) break;
       rows.push(row);
       total += row.count;

@@ -2,9 +2,13 @@
 // and the key-ring guard: writes refused under a ring that lacks or changed a key the state depends on.
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { Hono } from "hono";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { AppEnv } from "../../src/env";
 import { admitWrites, forgetVerdicts } from "../../src/key-ring/ring-guard";
+import { requestLog } from "../../src/observability/request-log";
 import { sm, token } from "../support/sm";
+import { lookupEvents } from "../support/trail";
 
 const VALUE = `health-secret-value-${crypto.randomUUID()}`;
 /** The test runtime's ring (which the state already depends on) plus these test keys. */
@@ -63,6 +67,17 @@ describe("request log", () => {
     const line = log.mock.calls.map((call) => String(call[0])).find((l) => l.includes('"event":"request"'));
     expect(JSON.parse(line!)).toMatchObject({ operation: "ListSecrets", status: 400, errorCode: "MissingAuthenticationTokenException", account: null });
   });
+
+  it("writes no line where REQUEST_LOG is off (npm start without --verbose), and still counts the request", async () => {
+    const log = vi.spyOn(console, "log");
+    const points: AnalyticsEngineDataPoint[] = [];
+    const app = new Hono<AppEnv>().use(requestLog).post("/", (c) => c.json({}));
+    const bindings = { REQUEST_LOG: "off", METRICS: { writeDataPoint: (point: AnalyticsEngineDataPoint) => points.push(point) } };
+    const res = await app.request("/", { method: "POST", headers: { "x-amz-target": "secretsmanager.ListSecrets" } }, bindings);
+    expect(res.status).toBe(200);
+    expect(log.mock.calls.filter((call) => String(call[0]).includes('"event":"request"'))).toHaveLength(0);
+    expect(points).toEqual([expect.objectContaining({ blobs: ["request", "ListSecrets", "ok"] })]);
+  });
 });
 
 describe("key-ring guard", () => {
@@ -94,11 +109,21 @@ describe("key-ring guard", () => {
     await env.DB.prepare("INSERT INTO key_checks VALUES ('test/gone', '1', '0011223344556677', 0)").run();
     forgetVerdicts();
     const put = await sm("PutSecretValue", { SecretId: name, SecretString: "new", ClientRequestToken: token() });
-    expect(put.status).toBe(500);
-    expect(put.body.__type).toBe("InternalServiceError");
+    // EncryptionFailure is a 400, which the SDKs do not retry; InternalServiceError's 500 they retry several times.
+    expect(put.status).toBe(400);
+    expect(put.body.__type).toBe("EncryptionFailure");
     expect(put.body.Message).toContain("lacks key test/gone version 1");
+    const tag = await sm("TagResource", { SecretId: name, Tags: [{ Key: "k", Value: "v" }] });
+    expect([tag.status, tag.body.__type]).toEqual([400, "EncryptionFailure"]);
     const read = await sm("GetSecretValue", { SecretId: name });
     expect(read.status).toBe(200);
     expect(read.body.SecretString).toBe(VALUE);
+  });
+
+  it("lets the audit trail be read (CloudTrail LookupEvents) while writes are refused", async () => {
+    await env.DB.prepare("INSERT INTO key_checks VALUES ('test/gone', '1', '0011223344556677', 0)").run();
+    forgetVerdicts();
+    const lookup = await lookupEvents({ MaxResults: 1 });
+    expect(lookup.status, JSON.stringify(lookup.body)).toBe(200);
   });
 });
