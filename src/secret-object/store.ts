@@ -160,12 +160,21 @@ export class Store {
   }
 
   /** Deprecated versions (no label) beyond the newest `keep`, created before `olderThan`. */
-  pruneDeprecated(keep: number, olderThan: number): void {
-    this.sql.exec(
-      `DELETE FROM versions WHERE version_id NOT IN (SELECT version_id FROM stages)
-         AND created_at < ? AND seq NOT IN (SELECT seq FROM versions ORDER BY seq DESC LIMIT ?)`,
-      olderThan, keep,
-    );
+  /** Deletes deprecated versions beyond the newest `keep`, none younger than `olderThan`; returns their ids. */
+  pruneDeprecated(keep: number, olderThan: number): string[] {
+    return this.sql
+      .exec(
+        `DELETE FROM versions WHERE version_id NOT IN (SELECT version_id FROM stages)
+           AND created_at < ? AND seq NOT IN (SELECT seq FROM versions ORDER BY seq DESC LIMIT ?) RETURNING version_id`,
+        olderThan, keep,
+      )
+      .toArray()
+      .map((r) => r.version_id as string);
+  }
+
+  /** Every version's id, oldest first. */
+  versionIds(): string[] {
+    return this.sql.exec("SELECT version_id FROM versions ORDER BY seq").toArray().map((r) => r.version_id as string);
   }
 
   /** A replica mirrors its primary's pruning: versions the primary no longer holds go (after their labels). */
