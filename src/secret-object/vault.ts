@@ -1,7 +1,7 @@
 // The cryptography of one secret's values: sealing a new version, opening one (with its unwrapped data key
 // cached), comparing a repeated value by its keyed hash, and re-encrypting under another KMS key.
 import { DecryptionError, DekCache, type Envelope, matchesHash, open, seal, valueHash } from "../crypto/envelope";
-import { type KeyRing, keyRing } from "../crypto/keys";
+import { DEFAULT_KEY_NAME, type KeyRing, keyRing } from "../crypto/keys";
 import { type Result, fail, ok } from "../domain/result";
 import { decryptionFailure, encryptionFailure } from "../domain/errors";
 import type { VersionRow } from "./store";
@@ -13,6 +13,14 @@ export interface Sealed {
   kind: SecretValue["kind"];
   envelope: Envelope;
   hash: string;
+}
+
+/**
+ * The KmsKeyId a secret records: none for the default key, however it was named (DescribeSecret and ListSecrets omit
+ * KmsKeyId for aws/secretsmanager), else the name the caller gave.
+ */
+export function recordedKey(resolved: string, requested: string | undefined): string | null {
+  return resolved === DEFAULT_KEY_NAME || !requested ? null : requested;
 }
 
 export class Vault {

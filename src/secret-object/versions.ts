@@ -1,5 +1,5 @@
 // The object's version bookkeeping: adding a sealed version with its label moves, idempotent ClientRequestToken
-// repeats, pruning of deprecated versions, and LastAccessedDate. Called by SecretObject inside its transactions.
+// repeats, pruning of deprecated versions, and LastAccessedDate. Called inside the object's commits (commits.ts).
 import { type Result, fail, ok } from "../domain/result";
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, attachNewVersion, labelsByVersion } from "../domain/stages";
 import { type DomainError, exists, invalidRequest, tokenInUse } from "../domain/errors";
