@@ -2,7 +2,7 @@
 // Starts the server as `npm start` does (temporary STATE_DIR, free loopback ports) with the V8 inspector open, seeds
 // 32 secrets, takes a CPU profile of workerd while a bounded burst of SigV4-signed requests runs, and prints the
 // self time by source area (our modules, hono, zod, the SigV4 library, runtime/idle) and the top functions.
-// Loopback only; at most 20,000 requests.
+// PROFILE_CALLERS names native functions (e.g. exec) whose time is also shown by caller. Loopback only; at most 20,000 requests.
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { Agent, request as httpRequest } from "node:http";
@@ -142,6 +142,29 @@ try {
   for (const [where, us] of [...areas].sort((a, b) => b[1] - a[1])) if (where !== "(idle)") console.log(`${perRequest(us)}  ${where}`);
   console.log("\nTop functions by self time, µs per request:");
   for (const [key, us] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${perRequest(us)}  ${key}`);
+  // PROFILE_CALLERS=exec,arrayBuffer: where those (native) functions' self time is spent from, by the nearest of our
+  // functions (or a library's) above them.
+  const parent = new Map(nodes.flatMap((n) => (n.children ?? []).map((child) => [child, n.id])));
+  for (const name of (process.env.PROFILE_CALLERS ?? "").split(",").filter(Boolean)) {
+    const callers = new Map();
+    for (const [id, us] of self) {
+      if (byId.get(id).callFrame.functionName !== name) continue;
+      let at = parent.get(id);
+      let label = "(no caller of ours)";
+      while (at !== undefined) {
+        const { callFrame } = byId.get(at);
+        const url = bundles.get(callFrame.scriptId)?.(callFrame.lineNumber) ?? callFrame.url;
+        if (url.startsWith("src/") || url.includes("node_modules/") || url.startsWith("cloudflare-internal")) {
+          label = `${callFrame.functionName || "(anonymous)"}  ${url}`;
+          break;
+        }
+        at = parent.get(at);
+      }
+      callers.set(label, (callers.get(label) ?? 0) + us);
+    }
+    console.log(`\n${name}: self time by caller, µs per request:`);
+    for (const [key, us] of [...callers].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${perRequest(us)}  ${key}`);
+  }
 } finally {
   agent.destroy();
   await server.stop();

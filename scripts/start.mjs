@@ -56,9 +56,17 @@ runWrangler("deploy", "--dry-run", "--outdir", build);
 // wrangler.toml's bindings and the dev-vars file, as wrangler dev would read them; the environment overrides the file.
 const { workerOptions } = workerOptionsFrom(`${root}/wrangler.toml`, undefined, { envFiles: [devVars] });
 workerOptions.bindings = { ...workerOptions.bindings, ...keys };
+// Without --verbose the per-request line would be printed nowhere: the Worker does not write it.
+if (!verbose) workerOptions.bindings.REQUEST_LOG = "off";
 for (const name of ["BENCH_NOOP", "REPLICA_REGIONS_UNAVAILABLE", "ROTATION_FUNCTIONS"]) {
   if (process.env[name]) workerOptions.bindings[name] = process.env[name];
 }
+
+// The console's static files in a worker of their own, which the API Worker's ASSETS binding reaches for /console/:
+// Miniflare puts two proxy workers in front of a worker that has assets, and on the one workerd thread those cost every
+// API request more than a GetSecretValue's own work (README "Benchmarks"). On Cloudflare the edge serves them instead.
+const CONSOLE_WORKER = "secrets-edge-console";
+const { assets, ...apiOptions } = workerOptions;
 
 server = new Miniflare(
   convertV4MiniflareOptions({
@@ -73,7 +81,8 @@ server = new Miniflare(
     ...(process.env.INSPECTOR_PORT && { inspectorPort: Number(process.env.INSPECTOR_PORT), inspectorHost: "127.0.0.1" }),
     workers: [
       {
-        ...workerOptions,
+        ...apiOptions,
+        serviceBindings: { ...apiOptions.serviceBindings, ASSETS: CONSOLE_WORKER },
         // The bundle is already one ES module: no module rules to apply.
         modulesRules: undefined,
         // wrangler.toml's name: Durable Object storage is kept under it, as wrangler dev keeps it.
@@ -81,6 +90,13 @@ server = new Miniflare(
         modules: true,
         rootPath: build,
         scriptPath: "index.js",
+      },
+      {
+        name: CONSOLE_WORKER,
+        compatibilityDate: apiOptions.compatibilityDate,
+        modules: true,
+        script: "export default { fetch: () => new Response(null, { status: 404 }) };",
+        assets: { ...assets, routerConfig: { has_user_worker: false } },
       },
     ],
   }),

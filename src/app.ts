@@ -30,6 +30,10 @@ app.post("/", keyRingGuard);
 app.post("/", async (c) => jsonResponse(await dispatch(c), 200, { "x-amzn-RequestId": c.get("requestId") }));
 
 app.get("/health", health);
+// On Cloudflare the edge answers /console/ from the static assets before the Worker runs; only misses get here.
+const consoleFiles = (c: Context<AppEnv>) => (c.env.ASSETS ? c.env.ASSETS.fetch(c.req.raw) : c.notFound());
+app.get("/console", consoleFiles);
+app.get("/console/*", consoleFiles);
 
 // Ceilings for `npm run bench` (bench/load.mjs), answered only when BENCH_NOOP is "1" (`npm start` with BENCH_NOOP=1;
 // never set in wrangler.toml): the runtime's own cost of a request, without and with SigV4 verification. No storage.

@@ -16,8 +16,13 @@ export interface Env {
   ACCESS_KEYS?: string;
   /** JSON map from rotation function ARN (or partner Type) to target (docs/rotation.md). A Worker secret; `.dev.vars` locally. */
   ROTATION_FUNCTIONS?: string;
+  /** The console's static files (public/): on Cloudflare the edge serves /console/ before the Worker; locally the Worker
+   *  forwards /console/ here (scripts/start.mjs). */
+  ASSETS?: Fetcher;
   /** Workers Analytics Engine dataset for counters (optional; README "Metrics"). */
   METRICS?: AnalyticsEngineDataset;
+  /** "off" drops the per-request log line (`npm start` without --verbose, which would only discard it). */
+  REQUEST_LOG?: string;
   /** "1" turns on the benchmark's no-op routes (bench/load.mjs); unset everywhere else. */
   BENCH_NOOP?: string;
   /** Comma-separated replica regions whose deliveries fail, as if the region were unreachable (README "Replication"). */

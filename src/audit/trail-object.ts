@@ -23,6 +23,12 @@ interface BatchRow extends Record<string, SqlStorageValue> {
   created_at: number;
 }
 
+interface Gathering {
+  parts: string[];
+  count: number;
+  committed: Promise<void>;
+}
+
 export class AuditTrail extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /** When the alarm is set for (ms), once known; read from storage once per object start. */
@@ -30,6 +36,8 @@ export class AuditTrail extends DurableObject<Env> {
   /** Deliveries run one after another, so two never deliver overlapping batches. */
   private delivering: Promise<unknown> = Promise.resolve();
   private failures = 0;
+  /** The appends waiting for the next commit. */
+  private gathering: Gathering | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -45,10 +53,25 @@ export class AuditTrail extends DurableObject<Env> {
     this.sql.exec(`CREATE INDEX IF NOT EXISTS batches_by_state ON batches (indexed, seq)`);
   }
 
-  /** Appends records (`entries`: the JSON text of a TrailEntry array); durable when this returns. */
-  async append(entries: string, count: number): Promise<void> {
+  /**
+   * Appends records (`entries`: the JSON text of a TrailEntry array); durable when this returns. Appends that arrive
+   * while one is gathering share its row and its commit: each durable write costs more than many records do.
+   */
+  append(entries: string, count: number): Promise<void> {
+    if (!this.gathering) {
+      const batch: Gathering = { parts: [], count: 0, committed: undefined as unknown as Promise<void> };
+      batch.committed = scheduler.wait(0).then(() => this.commit(batch));
+      this.gathering = batch;
+    }
+    this.gathering.parts.push(entries.slice(1, -1));
+    this.gathering.count += count;
+    return this.gathering.committed;
+  }
+
+  private async commit(batch: Gathering): Promise<void> {
+    this.gathering = undefined;
     const now = Date.now();
-    this.sql.exec(`INSERT INTO batches (entries, count, created_at) VALUES (?, ?, ?)`, entries, count, now);
+    this.sql.exec(`INSERT INTO batches (entries, count, created_at) VALUES (?, ?, ?)`, `[${batch.parts.join(",")}]`, batch.count, now);
     this.alarmAt ??= await this.ctx.storage.getAlarm();
     if (this.alarmAt === null || this.alarmAt > now + INDEX_DELAY_MS) await this.arm(now + INDEX_DELAY_MS);
   }

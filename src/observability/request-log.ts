@@ -15,6 +15,8 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const errorCode = c.res.headers.get("x-amzn-ErrorType") ?? undefined;
   const latencyMs = Date.now() - started;
   const caller = c.get("caller");
+  metrics(c.env).request(operation, errorCode, latencyMs);
+  if (c.env.REQUEST_LOG === "off") return;
   console.log(
     JSON.stringify({
       event: "request",
@@ -28,7 +30,6 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
       requestId: c.res.headers.get("x-amzn-RequestId"),
     }),
   );
-  metrics(c.env).request(operation, errorCode, latencyMs);
 };
 
 /**

@@ -115,6 +115,24 @@ describe("audit trail: records", () => {
     }
   });
 
+  it("appends that arrive together share one row and one commit, and each answers once it is stored", async () => {
+    const region = isolatedRegion();
+    const entry = (i: number) =>
+      JSON.stringify([
+        { accountId: ACCOUNT, region, eventTime: Date.now(), eventId: `shared-${i}`, eventName: "GetSecretValue", eventSource: "secretsmanager.amazonaws.com", readOnly: true, resources: [], record: "{}" },
+      ]);
+    const [shard] = trailShards(ACCOUNT, region);
+    await runInDurableObject(shard!, async (instance: AuditTrail, state) => {
+      await Promise.all([0, 1, 2, 3, 4].map((i) => instance.append(entry(i), 1)));
+      const rows = state.storage.sql.exec<{ entries: string; count: number }>("SELECT entries, count FROM batches").toArray();
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.count).toBe(5);
+      expect((JSON.parse(rows[0]!.entries) as { eventId: string }[]).map((e) => e.eventId)).toEqual([0, 1, 2, 3, 4].map((i) => `shared-${i}`));
+      await instance.append(entry(5), 1);
+      expect(state.storage.sql.exec("SELECT count(*) AS n FROM batches").one().n).toBe(2);
+    });
+  });
+
   it("the cron sweep purges events older than 90 days and keeps newer ones", async () => {
     const region = isolatedRegion();
     await sm("GetRandomPassword", {}, { region });

@@ -2,8 +2,11 @@
 // and the key-ring guard: writes refused under a ring that lacks or changed a key the state depends on.
 import { SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { Hono } from "hono";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { AppEnv } from "../../src/env";
 import { admitWrites, forgetVerdicts } from "../../src/key-ring/ring-guard";
+import { requestLog } from "../../src/observability/request-log";
 import { sm, token } from "../support/sm";
 
 const VALUE = `health-secret-value-${crypto.randomUUID()}`;
@@ -62,6 +65,17 @@ describe("request log", () => {
     await sm("ListSecrets", {}, { unsigned: true });
     const line = log.mock.calls.map((call) => String(call[0])).find((l) => l.includes('"event":"request"'));
     expect(JSON.parse(line!)).toMatchObject({ operation: "ListSecrets", status: 400, errorCode: "MissingAuthenticationTokenException", account: null });
+  });
+
+  it("writes no line where REQUEST_LOG is off (npm start without --verbose), and still counts the request", async () => {
+    const log = vi.spyOn(console, "log");
+    const points: AnalyticsEngineDataPoint[] = [];
+    const app = new Hono<AppEnv>().use(requestLog).post("/", (c) => c.json({}));
+    const bindings = { REQUEST_LOG: "off", METRICS: { writeDataPoint: (point: AnalyticsEngineDataPoint) => points.push(point) } };
+    const res = await app.request("/", { method: "POST", headers: { "x-amz-target": "secretsmanager.ListSecrets" } }, bindings);
+    expect(res.status).toBe(200);
+    expect(log.mock.calls.filter((call) => String(call[0]).includes('"event":"request"'))).toHaveLength(0);
+    expect(points).toEqual([expect.objectContaining({ blobs: ["request", "ListSecrets", "ok"] })]);
   });
 });
 
