@@ -31,7 +31,8 @@ const isExpectedApiError = (text: string) => /^Failed to load resource: the serv
 
 /** Signs in from the keyboard alone: the access key field has focus; Tab moves on; Enter submits. */
 export async function signInWithKeyboard(page: Page, key: { accessKeyId: string; secretAccessKey: string }): Promise<void> {
-  await page.waitForFunction("document.activeElement?.getAttribute('name') === 'accessKeyId'");
+  // A locator, not waitForFunction("…"): the page's CSP refuses the eval a string predicate needs once it polls.
+  await page.locator("input[name=accessKeyId]:focus").waitFor();
   await page.keyboard.type(key.accessKeyId);
   await page.keyboard.press("Tab");
   await page.keyboard.type(key.secretAccessKey);
