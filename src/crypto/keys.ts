@@ -99,12 +99,21 @@ async function importKek(id: string, version: string, material: Uint8Array): Pro
 
 const rings = new Map<string, KeyRing>();
 
+/** KMS_KEYS as JSON. A syntax error is reported without the parser's message, which quotes the text: key material. */
+export function parseKmsKeys(kmsKeys: string): unknown {
+  try {
+    return JSON.parse(kmsKeys);
+  } catch {
+    throw new Error("KMS_KEYS is not valid JSON (see README \"Keys\")");
+  }
+}
+
 /** The key ring for this isolate's configuration, parsed and cached once. */
 export function keyRing(kmsKeys: string | undefined): KeyRing {
   if (!kmsKeys) throw new Error("KMS_KEYS is not configured (see README \"Keys\")");
   let ring = rings.get(kmsKeys);
   if (!ring) {
-    ring = new KeyRing(JSON.parse(kmsKeys) as Record<string, KeyConfig>);
+    ring = new KeyRing(parseKmsKeys(kmsKeys) as Record<string, KeyConfig>);
     rings.set(kmsKeys, ring);
   }
   return ring;

@@ -2,6 +2,7 @@
 // "secrets-edge/key-check-value", 8 bytes, hex), safe to store and print. scripts/lib/key-checks.mjs computes the
 // same value in Node for the pre-start check; test/e2e/lifecycle.test.ts holds the two to each other.
 import { fromBase64 } from "../crypto/base64";
+import { parseKmsKeys } from "../crypto/keys";
 
 export interface KeyVersionCheck {
   keyId: string;
@@ -25,7 +26,7 @@ export async function checkValue(material: Uint8Array): Promise<string> {
 
 /** Every key version of a KMS_KEYS ring with its check value. */
 export async function ringChecks(kmsKeys: string): Promise<KeyVersionCheck[]> {
-  const ring = JSON.parse(kmsKeys) as RingConfig;
+  const ring = parseKmsKeys(kmsKeys) as RingConfig;
   const checks = Object.entries(ring).flatMap(([keyId, key]) =>
     Object.entries(key.versions).map(async ([version, material]) => ({
       keyId,

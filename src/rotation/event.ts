@@ -16,7 +16,10 @@ export interface RotationEvent {
   ExternalSecretRotationMetadata?: { Key: string; Value: string }[];
 }
 
-/** How one step ended. `error` is the function's own payload (or why it could not be reached), bounded in size. */
+/**
+ * How one step ended. `error` says why, bounded in size and never quoting a value: a function's status and error
+ * type (never its payload), a built-in rotator's own message, or why the function could not be reached.
+ */
 export type StepOutcome = { ok: true } | { ok: false; error: string };
 
 /** The steps a rotation runs: all four, or testSecret alone for RotateImmediately=false. */

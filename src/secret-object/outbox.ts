@@ -3,7 +3,9 @@
 // a delivery to the same destination is in flight rides the next one, so a hot secret costs a destination one
 // write per round trip, not one per request. Delivered entries are deleted by the next commit (or the alarm) rather
 // than by a storage write of their own: re-delivering one after a restart is harmless (the index's revision guard).
+import type { DeliveryOutcome, Metrics } from "../observability/metrics";
 import type { Destination, DestinationFamily } from "../outbox/destination";
+import { INDEX } from "../outbox/index-destination";
 import type { Duty } from "./scheduler";
 import type { Store } from "./store";
 
@@ -35,7 +37,9 @@ export class Outbox {
     /** Called after a delivery failure moved a next try (the scheduler re-arms). */
     private readonly rescheduled: () => void,
     /** Destinations named at run time (replica regions): each one delivered on its own, never behind another. */
-    private readonly families: readonly DestinationFamily[] = [],
+    private readonly families: readonly DestinationFamily[],
+    /** Where each delivery is counted (read at use: the binding may change on a live object). */
+    private readonly metrics: () => Metrics,
   ) {
     this.destinations = new Map(destinations.map((d) => [d.name, d]));
   }
@@ -158,6 +162,7 @@ export class Outbox {
       await destination.deliver(pending.map((p) => p.entry));
       this.delivered.set(name, Math.max(last.seq, this.delivered.get(name) ?? 0));
       this.reached.set(name, Math.max(last.seq, this.reached.get(name) ?? 0));
+      this.count(name, pending.length, pending[0]!.createdAt, "delivered");
     } catch (error) {
       const attempts = pending[0]!.attempts + 1;
       const now = Date.now();
@@ -166,7 +171,15 @@ export class Outbox {
         event: "outbox_delivery_failed", destination: name, pending: pending.length, attempts,
         lagMs: now - pending[0]!.createdAt, error: String(error),
       }));
+      this.count(name, pending.length, pending[0]!.createdAt, "failed");
       this.rescheduled();
     }
+  }
+
+  /** A delivery's counters: the entries it carried and, for the index, how long its oldest entry waited. */
+  private count(name: string, entries: number, oldest: number, outcome: DeliveryOutcome): void {
+    const m = this.metrics();
+    m.outboxDepth(name, entries, outcome);
+    if (name === INDEX) m.indexLag(Date.now() - oldest, outcome);
   }
 }

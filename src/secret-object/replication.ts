@@ -5,6 +5,7 @@
 import { DEFAULT_KEY_NAME } from "../crypto/keys";
 import { invalidParameter } from "../domain/errors";
 import { type Result, fail, ok } from "../domain/result";
+import type { Metrics, ReplicationOutcome } from "../observability/metrics";
 import type { DestinationFamily } from "../outbox/destination";
 import { replicatedFields } from "../domain/secret-fields";
 import { arnInRegion } from "../domain/secret-id";
@@ -53,6 +54,8 @@ export class Replication {
     private readonly objectOf: (arn: string) => ReplicaObject,
     /** Regions made unavailable by configuration (REPLICA_REGIONS_UNAVAILABLE): their deliveries fail. */
     private readonly unavailable: () => readonly string[],
+    /** Where each delivery's outcome is counted. */
+    private readonly metrics: () => Metrics,
   ) {}
 
   /** The outbox family of replica destinations. */
@@ -62,7 +65,15 @@ export class Replication {
       make: (name) => ({
         name,
         readYourWrites: false,
-        deliver: (entries) => this.deliver(name.slice(REPLICA_PREFIX.length), (entries.at(-1) as ReplicaEntry).primaryArn),
+        deliver: async (entries) => {
+          const region = name.slice(REPLICA_PREFIX.length);
+          let outcome: ReplicationOutcome = "failed";
+          try {
+            outcome = await this.deliver(region, (entries.at(-1) as ReplicaEntry).primaryArn);
+          } finally {
+            this.metrics().replication(region, outcome);
+          }
+        },
       }),
     };
   }
@@ -116,21 +127,24 @@ export class Replication {
     this.outbox().enqueue(REPLICA_PREFIX + region, { primaryArn: s.arn } satisfies ReplicaEntry);
   }
 
-  /** One delivery to a region: the replica is brought to the primary's current state, or deleted when removed. */
-  private async deliver(region: string, primaryArn: string): Promise<void> {
+  /**
+   * One delivery to a region: the replica is brought to the primary's current state, or deleted when removed. Throws
+   * when the delivery is to be retried; a conflict or an unusable key is recorded on the region and not retried.
+   */
+  private async deliver(region: string, primaryArn: string): Promise<ReplicationOutcome> {
     const row = this.rows.get(region);
     const s = this.store.secret();
     const replica = this.objectOf(arnInRegion(primaryArn, region));
     if (!row || !s || s.arn !== primaryArn) {
       await within(replica.dropReplica(primaryArn));
-      return;
+      return "removed";
     }
     try {
       if (this.unavailable().includes(region)) throw new Error(`Region ${region} is unavailable`);
       const kekId = this.vault.resolveKey(row.kmsKeyId ?? undefined);
       if (!kekId.ok) {
         this.rows.failed(region, `Secrets Manager can't encrypt the secret with the KMS key ${row.kmsKeyId} in ${region}.`);
-        return;
+        return "key_failed";
       }
       const wanted = row.wanted;
       const versions = this.store.versionPage(undefined, true, Number.MAX_SAFE_INTEGER);
@@ -144,10 +158,11 @@ export class Replication {
       }
       if ("conflict" in ack) {
         this.rows.failed(region, ack.conflict);
-        return;
+        return "conflict";
       }
       if ("missing" in ack) throw new Error(`replica in ${region} still lacks ${ack.missing.length} versions`);
       this.rows.delivered(region, wanted, versions[0]?.seq ?? 0, ack.lastAccessedDay, row.kmsKeyId);
+      return "in_sync";
     } catch (error) {
       this.rows.attemptFailed(region, `Replication to ${region} failed and is being retried: ${String(error).slice(0, 200)}`, FAIL_AFTER);
       throw error;

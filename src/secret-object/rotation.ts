@@ -12,6 +12,7 @@ import { type RotationTarget, rotationFunctions, targetFor } from "../rotation/t
 import { runStep } from "../rotation/targets/invoke";
 import { DEFAULT_TIMEOUT_SECONDS } from "../rotation/targets/lambda-invoke";
 import type { ServiceEventName } from "../audit/record";
+import type { Metrics, RotationOutcome } from "../observability/metrics";
 import { isReplica } from "./replica";
 import type { Duty } from "./scheduler";
 import type { SecretRow, Store } from "./store";
@@ -60,6 +61,8 @@ export interface RotationHost {
   rearm(): void;
   /** A rotation event for the audit trail (RotationStarted, RotationSucceeded, …). */
   audit(eventName: ServiceEventName, s: SecretRow, versionId: string, errorMessage?: string): void;
+  /** Where each run's end is counted. */
+  metrics(): Metrics;
 }
 
 const rulesOf = (stored: string | null): RotationRules | undefined => {
@@ -148,6 +151,7 @@ export class Rotation {
   /** CancelRotateSecret inside its transaction: rotation off (rules stay visible), the run in flight dropped. */
   cancel(): string | undefined {
     const row = this.row();
+    if (row) this.ended(row, "cancelled");
     this.sql().exec("DELETE FROM rotation");
     this.store.updateSecret({ rotationEnabled: false, nextRotationAt: null, rotationDueAt: null });
     this.host.enqueueSnapshot();
@@ -169,6 +173,8 @@ export class Rotation {
       next.delete(AWSPENDING);
       this.store.replaceStages(next);
       if (this.store.version(pending)?.empty) this.store.deleteVersion(pending);
+      const row = this.row();
+      if (row) this.ended(row, "abandoned");
       this.sql().exec("DELETE FROM rotation");
       this.log("RotationAbandoned", s, pending);
     }
@@ -238,6 +244,7 @@ export class Rotation {
       // AWS retries the entire rotation; the templates' steps are idempotent.
       this.sql().exec("UPDATE rotation SET step = 0, attempts = ?, next_at = ?, last_error = ? WHERE id = 1", attempts, now + RUN_RETRY_MS * 2 ** (attempts - 1), error);
       this.host.rearm();
+      this.ended(row, "retried", step);
       return;
     }
     this.host.storage.transactionSync(() => {
@@ -249,6 +256,7 @@ export class Rotation {
       this.host.enqueueSnapshot();
     });
     this.log(row.immediately ? "RotationFailed" : "TestRotationFailed", s, row.token, `Error when executing lambda ${lambda} during ${step} step`);
+    this.ended(row, row.immediately ? "failed" : "test_failed", step);
     await this.host.settle();
   }
 
@@ -274,6 +282,7 @@ export class Rotation {
       this.host.enqueueSnapshot();
     });
     this.log(row.immediately ? "RotationSucceeded" : "TestRotationSucceeded", s, row.token);
+    this.ended(row, row.immediately ? "succeeded" : "test_succeeded", stepsFor(row.immediately).at(-1)!);
     await this.host.settle();
   }
 
@@ -310,6 +319,12 @@ export class Rotation {
     let window = nextWindow(schedule, base);
     if (window.end <= now) window = nextWindow(schedule, now);
     return { nextRotationAt: nextRotationDate(window), rotationDueAt: Math.max(now, dueTime(window, Math.random())) };
+  }
+
+  /** Counts a run that ended at `step` (by default the step the row had reached). */
+  private ended(row: RotationRow, outcome: RotationOutcome, step?: string): void {
+    const steps = stepsFor(row.immediately);
+    this.host.metrics().rotation(step ?? steps[Math.min(row.step, steps.length - 1)]!, outcome);
   }
 
   /** Rotation events, logged and sent to the audit trail; never a value or a rotation token. */

@@ -10,6 +10,7 @@ import { type TagPair, dedupeTags, tagRuleViolation } from "../domain/tags";
 import { AWSCURRENT, AWSPENDING, labelsByVersion, updateStage } from "../domain/stages";
 import type { Env } from "../env";
 import type { IndexRow } from "../domain/secret-fields";
+import { metrics } from "../observability/metrics";
 import { indexDestination } from "../outbox/index-destination";
 import { Access } from "./access";
 import { type Auth, judge } from "../authz/secret";
@@ -79,8 +80,11 @@ export class SecretObject extends DurableObject<Env> {
     this.replication = new Replication(
       this.store, replicaRows, this.vault, () => this.outbox, (arn) => this.objectOf(arn),
       () => (this.env.REPLICA_REGIONS_UNAVAILABLE ?? "").split(",").map((r) => r.trim()).filter(Boolean),
+      () => metrics(this.env),
     );
-    this.outbox = new Outbox(this.store, [indexDestination(() => this.env.DB)], () => this.scheduler.rearm(), [this.replication.family()]);
+    this.outbox = new Outbox(
+      this.store, [indexDestination(() => this.env.DB)], () => this.scheduler.rearm(), [this.replication.family()], () => metrics(this.env),
+    );
     this.index = new IndexSync(this.store, this.outbox, ctx.storage, () => this.settle());
     this.rotation = new Rotation(this.store, () => ctx.storage.sql, {
       storage: ctx.storage,
@@ -91,6 +95,7 @@ export class SecretObject extends DurableObject<Env> {
       settle: () => this.settle(),
       rearm: () => this.scheduler.rearm(),
       audit: (eventName, s, versionId, errorMessage) => this.audit(eventName, s, versionId, errorMessage),
+      metrics: () => metrics(this.env),
     });
     this.scheduler = new Scheduler(ctx.storage, [this.deletionDuty(), ...this.outbox.duties(), this.rotation.duty()]);
     this.versions = new Versions(this.store, this.vault, this.index, ctx.storage);

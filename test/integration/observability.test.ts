@@ -8,6 +8,7 @@ import type { AppEnv } from "../../src/env";
 import { admitWrites, forgetVerdicts } from "../../src/key-ring/ring-guard";
 import { requestLog } from "../../src/observability/request-log";
 import { sm, token } from "../support/sm";
+import { lookupEvents } from "../support/trail";
 
 const VALUE = `health-secret-value-${crypto.randomUUID()}`;
 /** The test runtime's ring (which the state already depends on) plus these test keys. */
@@ -108,11 +109,21 @@ describe("key-ring guard", () => {
     await env.DB.prepare("INSERT INTO key_checks VALUES ('test/gone', '1', '0011223344556677', 0)").run();
     forgetVerdicts();
     const put = await sm("PutSecretValue", { SecretId: name, SecretString: "new", ClientRequestToken: token() });
-    expect(put.status).toBe(500);
-    expect(put.body.__type).toBe("InternalServiceError");
+    // EncryptionFailure is a 400, which the SDKs do not retry; InternalServiceError's 500 they retry several times.
+    expect(put.status).toBe(400);
+    expect(put.body.__type).toBe("EncryptionFailure");
     expect(put.body.Message).toContain("lacks key test/gone version 1");
+    const tag = await sm("TagResource", { SecretId: name, Tags: [{ Key: "k", Value: "v" }] });
+    expect([tag.status, tag.body.__type]).toEqual([400, "EncryptionFailure"]);
     const read = await sm("GetSecretValue", { SecretId: name });
     expect(read.status).toBe(200);
     expect(read.body.SecretString).toBe(VALUE);
+  });
+
+  it("lets the audit trail be read (CloudTrail LookupEvents) while writes are refused", async () => {
+    await env.DB.prepare("INSERT INTO key_checks VALUES ('test/gone', '1', '0011223344556677', 0)").run();
+    forgetVerdicts();
+    const lookup = await lookupEvents({ MaxResults: 1 });
+    expect(lookup.status, JSON.stringify(lookup.body)).toBe(200);
   });
 });

@@ -80,7 +80,7 @@ describe("postgresql rotator, single user", () => {
     const secrets = new MemorySecrets();
     secrets.create("db", dbSecret(app));
     await expect(rotate(secrets, {}, ["createSecret", "testSecret"])).rejects.toThrow(
-      /^testSecret: unable to log into the database with the pending secret: password authentication failed for user "app_/,
+      /^testSecret: unable to log into the database with the pending secret: the database answered invalid_password \(SQLSTATE 28P01\)$/,
     );
     expect(secrets.valueAt("db", "AWSCURRENT")).toBe(dbSecret(app));
     expect(await canLogIn(app, TIMEOUT)).toBe(true);
@@ -134,7 +134,7 @@ describe("postgresql rotator, alternating users", () => {
     secrets.create("master", dbSecret({ ...superuser, password: "not-the-master-password" }));
     secrets.create("db", dbSecret(app, { masterarn: "master" }));
     const failure = rotate(secrets, { strategy: "alternating-users" }, ["createSecret", "setSecret"]);
-    await expect(failure).rejects.toThrow(/^setSecret: password authentication failed for user "postgres"$/);
+    await expect(failure).rejects.toThrow(/^setSecret: the database answered invalid_password \(SQLSTATE 28P01\)$/);
     expect(secrets.valueAt("db", "AWSCURRENT")).toBe(dbSecret(app, { masterarn: "master" }));
   });
 

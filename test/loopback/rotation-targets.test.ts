@@ -31,15 +31,15 @@ describe("Lambda Invoke API target", () => {
     expect(seen.headers.authorization).toBeUndefined();
   });
 
-  it("records X-Amz-Function-Error with the payload as the step's error", async () => {
+  it("records X-Amz-Function-Error and the payload's errorType as the step's error, never the payload", async () => {
     expect(await runStep(target({ url: `${stub}/fail${INVOKE_PATH}` }), event(), context())).toEqual({
       ok: false,
-      error: 'Unhandled: {"errorMessage":"step failed on purpose","errorType":"ValueError","stackTrace":[]}',
+      error: "The function failed: FunctionError Unhandled, errorType ValueError.",
     });
   });
 
   it("records a non-2xx status as a failure", async () => {
-    expect(await runStep(target({ url: `${stub}/status${INVOKE_PATH}` }), event(), context())).toEqual({ ok: false, error: "HTTP 502: bad gateway" });
+    expect(await runStep(target({ url: `${stub}/status${INVOKE_PATH}` }), event(), context())).toEqual({ ok: false, error: "The function failed: HTTP 502." });
   });
 
   it("gives up on a function that does not answer within its timeout", async () => {
@@ -79,7 +79,7 @@ describe("service binding and built-in targets", () => {
   it("fails the step when the binding is missing, or answers a function error", async () => {
     expect(await runStep(target({ service: "ROTATOR" }), event(), context())).toEqual({ ok: false, error: "The service binding ROTATOR is not configured." });
     const failing = { fetch: async () => new Response('{"errorMessage":"no"}', { headers: { "X-Amz-Function-Error": "Handled" } }) };
-    expect(await runStep(target({ service: "ROTATOR" }), event(), context({ ROTATOR: failing }))).toEqual({ ok: false, error: 'Handled: {"errorMessage":"no"}' });
+    expect(await runStep(target({ service: "ROTATOR" }), event(), context({ ROTATOR: failing }))).toEqual({ ok: false, error: "The function failed: FunctionError Handled." });
   });
 
   it("runs a built-in rotator against the secrets it is given; its failures are outcomes, not exceptions", async () => {

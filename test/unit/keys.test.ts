@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { open, seal } from "../../src/crypto/envelope";
 import { DEFAULT_KEY_NAME, KeyRing, keyRing } from "../../src/crypto/keys";
+import { ringChecks } from "../../src/key-ring/check-values";
 
 const PAYMENTS_KEY_ID = "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
 const ring = keyRing(env.KMS_KEYS);
@@ -88,6 +89,14 @@ describe("invalid configuration", () => {
   it("a missing KMS_KEYS throws", () => {
     expect(() => keyRing(undefined)).toThrow(/KMS_KEYS/);
     expect(() => keyRing("")).toThrow(/KMS_KEYS/);
+  });
+
+  it("KMS_KEYS that is not JSON is refused without quoting it (the parser's message would show key material)", async () => {
+    const material = "c2VjcmV0LWtleS1tYXRlcmlhbC0zMmJ5dGVz";
+    for (const text of [material, `{"${DEFAULT_KEY_NAME}": {"current": "1", "versions": {"1": ${material}}}}`]) {
+      expect(() => keyRing(text)).toThrow('KMS_KEYS is not valid JSON (see README "Keys")');
+      await expect(ringChecks(text)).rejects.toThrow('KMS_KEYS is not valid JSON (see README "Keys")');
+    }
   });
 
   it("a key ring without the default key throws", () => {

@@ -23,14 +23,14 @@ describe("metrics", () => {
   it("records index lag and outbox depth as values, rotations and replications by outcome", () => {
     const { points, dataset } = fakeDataset();
     const m = metrics({ METRICS: dataset });
-    m.indexLag(250);
-    m.outboxDepth(4);
-    m.rotation("createSecret", "succeeded");
+    m.indexLag(250, "delivered");
+    m.outboxDepth("replica:eu-west-1", 4, "failed");
+    m.rotation("finishSecret", "succeeded");
     m.replication("eu-west-1", "failed");
     expect(points.map((p) => [p.blobs, p.doubles])).toEqual([
-      [["index_lag", "", ""], [250, 0]],
-      [["outbox_depth", "", ""], [4, 0]],
-      [["rotation", "createSecret", "succeeded"], [1, 0]],
+      [["index_lag", "index", "delivered"], [250, 0]],
+      [["outbox_depth", "replica:eu-west-1", "failed"], [4, 0]],
+      [["rotation", "finishSecret", "succeeded"], [1, 0]],
       [["replication", "eu-west-1", "failed"], [1, 0]],
     ]);
     expect(points.every((p) => p.indexes?.[0] === p.blobs?.[0])).toBe(true);
@@ -40,10 +40,15 @@ describe("metrics", () => {
     const m = metrics({});
     expect(() => {
       m.request("ListSecrets", undefined, 1);
-      m.indexLag(1);
-      m.outboxDepth(1);
+      m.indexLag(1, "delivered");
+      m.outboxDepth("index", 1, "delivered");
       m.rotation("finishSecret", "succeeded");
-      m.replication("us-west-2", "succeeded");
+      m.replication("us-west-2", "in_sync");
     }).not.toThrow();
+  });
+
+  it("never fails what it counts, even when the binding throws", () => {
+    const m = metrics({ METRICS: { writeDataPoint: () => { throw new Error("over the limit"); } } as AnalyticsEngineDataset });
+    expect(() => m.outboxDepth("index", 1, "delivered")).not.toThrow();
   });
 });

@@ -1,5 +1,6 @@
 // Runs one rotation step on a configured target: a Lambda Invoke API URL, a service binding speaking the same API, or
 // a built-in rotator run here. Every path ends in a StepOutcome; nothing a function does escapes as an exception.
+import { errorTrace } from "../../observability/error-trace";
 import { stepFailed, type RotationEvent, type StepOutcome } from "../event";
 import { postgresqlRotator } from "../rotators/postgresql";
 import { randomPasswordRotator } from "../rotators/random-password";
@@ -38,9 +39,11 @@ async function runBuiltin(rotator: Rotator, event: RotationEvent, secrets: Rotat
     (): StepOutcome => ({ ok: true }),
     (error: unknown): StepOutcome => {
       if (error instanceof RotationStepError) return stepFailed(error.message);
-      // Anything else (a storage or driver error) is logged in full here, and recorded without detail.
-      console.error(`rotation ${event.Step} of ${event.SecretId} failed`, error);
-      return stepFailed(`${event.Step}: the built-in rotator failed (${error instanceof Error ? error.name : "error"}).`);
+      // Anything else (a storage or driver error, a parse error) may quote the value it was handling: logged and
+      // recorded by its type and stack frames only.
+      const trace = errorTrace(error);
+      console.error(JSON.stringify({ event: "rotation_builtin_failed", step: event.Step, arn: event.SecretId, ...trace }));
+      return stepFailed(`${event.Step}: the built-in rotator failed (${trace.errorType}).`);
     },
   );
   try {

@@ -41,9 +41,37 @@ function socket(): Socket {
   return s;
 }
 
-/** A failure talking to the database. Its message is the server's or the driver's, which never holds a password. */
+/** A failure talking to the database, described without the server's text (databaseFailure). */
 export class DatabaseFailure extends Error {
   override readonly name = "DatabaseFailure";
+}
+
+/** SQLSTATE classes and codes a rotation meets, by their PostgreSQL condition names. */
+const CONDITIONS: Record<string, string> = {
+  "28P01": "invalid_password",
+  "28000": "invalid_authorization_specification",
+  "42501": "insufficient_privilege",
+  "42704": "undefined_object",
+  "42710": "duplicate_object",
+  "3D000": "invalid_catalog_name",
+  "53300": "too_many_connections",
+  "57P03": "cannot_connect_now",
+  "57014": "query_canceled",
+};
+
+/**
+ * A server's error by its SQLSTATE (and condition name), never its text: PostgreSQL's messages and details may quote
+ * the statement or its parameters. The driver's own errors (connection, timeout, protocol) keep their message,
+ * which the driver writes without them.
+ */
+export function databaseFailure(error: unknown): DatabaseFailure {
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) && typeof severity === "string") {
+    const condition = CONDITIONS[code];
+    return new DatabaseFailure(`the database answered ${condition ? `${condition} (SQLSTATE ${code})` : `SQLSTATE ${code}`}`);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new DatabaseFailure(message.length > 200 ? `${message.slice(0, 200)}…` : message);
 }
 
 /** Runs `work` on a fresh connection as `login`, and closes it. Any failure of either rejects with DatabaseFailure. */
@@ -51,7 +79,7 @@ export async function withConnection<T>(login: Login, timeoutMs: number, work: (
   try {
     return await connected(login, timeoutMs, work);
   } catch (error) {
-    throw new DatabaseFailure(error instanceof Error ? error.message : String(error));
+    throw databaseFailure(error);
   }
 }
 

@@ -96,7 +96,7 @@ export function postgresqlRotator(options: PostgresqlOptions): Rotator {
       try {
         await steps[event.Step](event, secrets);
       } catch (error) {
-        // The server's and the driver's messages name users and causes, never a password: record them.
+        // A DatabaseFailure names the SQLSTATE or the driver's cause, never the server's text (connection.ts): record it.
         if (error instanceof DatabaseFailure) throw new RotationStepError(`${event.Step}: ${error.message}`);
         throw error;
       }
