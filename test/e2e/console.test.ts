@@ -386,7 +386,7 @@ describe("rotation with the template-style function on loopback", () => {
 });
 
 describe("replication", () => {
-  it("Replicate shows the replica in its table, or ReplicateSecretToRegions' error", async () => {
+  it("Replicate shows the replica in its table", async () => {
     const { page } = admin;
     await openSecret(page, "prod/search/token");
     const replication = section(page, "Replication");
