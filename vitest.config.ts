@@ -30,6 +30,9 @@ export default defineConfig(async () => {
   const configPath = configWithoutDevVars();
   return {
     test: {
+      // Vitest runs one file at a time on 2 cores by default (cores - 1); the e2e files spend much of their time
+      // waiting on servers they start, so two files side by side keep both cores busy.
+      maxWorkers: 2,
       // The Worker's per-request log lines (src/observability/request-log.ts) would drown the output.
       onConsoleLog: (log: string) => !log.includes('{"event":"request"'),
       projects: [
@@ -51,6 +54,9 @@ export default defineConfig(async () => {
             name: "workers",
             include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts", "test/durable-object/**/*.test.ts"],
             setupFiles: ["./test/setup/apply-migrations.ts"],
+            // With two files side by side on 2 cores (maxWorkers), the heaviest tests (150 secrets paged one by one)
+            // take more than vitest's default 5 s on a busy machine.
+            testTimeout: 15_000,
           },
         },
         {
@@ -71,6 +77,8 @@ export default defineConfig(async () => {
             globalSetup: ["./test/e2e/global-setup.ts"],
             testTimeout: 60_000,
             hookTimeout: 120_000,
+            // describe.concurrent files (lifecycle.test.ts) start at most this many servers at once.
+            maxConcurrency: 4,
           },
         },
       ],

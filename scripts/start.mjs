@@ -10,13 +10,12 @@
 // Why not `wrangler dev`: it puts a second workerd (its hot-reload proxy) in front of the Worker, which costs as
 // much CPU per request as the Worker itself (README "Benchmarks"). `npx wrangler dev --persist-to .wrangler/state`
 // serves the same state with reloads, for editing.
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Log, LogLevel, Miniflare, convertV4MiniflareOptions } from "miniflare";
-import { unstable_getMiniflareWorkerOptions as workerOptionsFrom } from "wrangler";
 import { chosenPort, ensurePortFree, explainStartFailure, leashWorkerd, stopWith } from "./lib/lifecycle.mjs";
 import { ensureRingKnown, localKeys } from "./lib/local-keys.mjs";
 import { requestLogs } from "./lib/request-logs.mjs";
@@ -39,19 +38,30 @@ const keys = localKeys(devVars, state);
 leashWorkerd();
 
 /** Runs a wrangler command to completion (quietly unless it fails). */
-function runWrangler(...args) {
-  const run = spawnSync(process.execPath, [wrangler, ...args], { cwd: root, env: { ...process.env, CI: "true" }, encoding: "utf8" });
-  if (run.status !== 0) {
-    process.stderr.write(`${run.stdout}${run.stderr}`);
-    process.exit(run.status ?? 1);
+async function runWrangler(...args) {
+  const child = spawn(process.execPath, [wrangler, ...args], { cwd: root, env: { ...process.env, CI: "true" } });
+  const orphaned = () => child.kill();
+  process.once("exit", orphaned);
+  let output = "";
+  for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk) => (output += chunk));
+  const status = await new Promise((resolve) => child.once("close", (code) => resolve(code)));
+  process.off("exit", orphaned);
+  if (status !== 0) {
+    process.stderr.write(output);
+    process.exit(status ?? 1);
   }
 }
 
-runWrangler("d1", "migrations", "apply", "secrets-index", "--local", "--persist-to", state);
 // Each server its own bundle: tests start several at once.
 const build = mkdtempSync(join(tmpdir(), "secrets-edge-build-"));
 process.on("exit", () => rmSync(build, { recursive: true, force: true }));
-runWrangler("deploy", "--dry-run", "--outdir", build);
+// The migrations, the bundle and loading wrangler here are independent: side by side, starting takes the longest
+// of them rather than their sum.
+const [{ unstable_getMiniflareWorkerOptions: workerOptionsFrom }] = await Promise.all([
+  import("wrangler"),
+  runWrangler("d1", "migrations", "apply", "secrets-index", "--local", "--persist-to", state),
+  runWrangler("deploy", "--dry-run", "--outdir", build),
+]);
 
 // wrangler.toml's bindings and the dev-vars file, as wrangler dev would read them; the environment overrides the file.
 const { workerOptions } = workerOptionsFrom(`${root}/wrangler.toml`, undefined, { envFiles: [devVars] });

@@ -47,10 +47,13 @@ export class AuditTrail extends DurableObject<Env> {
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
       entries TEXT NOT NULL,            -- JSON array of TrailEntry
       count INTEGER NOT NULL,
-      created_at INTEGER NOT NULL,
-      indexed INTEGER NOT NULL DEFAULT 0
+      created_at INTEGER NOT NULL
     )`);
-    this.sql.exec(`CREATE INDEX IF NOT EXISTS batches_by_state ON batches (indexed, seq)`);
+    // How far D1 holds the batches (those at or below wait for their log file): one small row rewritten per delivery,
+    // rather than a flag on every batch. Starting at 0 re-indexes what an older layout left; D1 ignores repeats.
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS delivered (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL)`);
+    this.sql.exec(`INSERT OR IGNORE INTO delivered VALUES (1, 0)`);
+    this.sql.exec(`DROP INDEX IF EXISTS batches_by_state`);
   }
 
   /**
@@ -103,7 +106,7 @@ export class AuditTrail extends DurableObject<Env> {
     }
     const oldest = this.sql.exec(`SELECT created_at FROM batches ORDER BY seq LIMIT 1`).toArray()[0]?.created_at as number | undefined;
     if (oldest === undefined) return;
-    const unindexed = this.sql.exec(`SELECT 1 FROM batches WHERE indexed = 0 LIMIT 1`).toArray().length > 0;
+    const unindexed = this.sql.exec(`SELECT 1 FROM batches WHERE seq > ? LIMIT 1`, this.indexedThrough()).toArray().length > 0;
     const retry = Date.now() + Math.min(RETRY_MAX_MS, INDEX_DELAY_MS * 2 ** this.failures);
     await this.arm(this.failures > 0 || unindexed ? retry : oldest + LOG_FILE_INTERVAL_MS);
   }
@@ -124,15 +127,19 @@ export class AuditTrail extends DurableObject<Env> {
     this.alarmAt = at;
   }
 
+  private indexedThrough(): number {
+    return this.sql.exec(`SELECT indexed_through FROM delivered`).one().indexed_through as number;
+  }
+
   private async indexAll(): Promise<void> {
     for (;;) {
-      const rows = this.take(`indexed = 0`, INDEX_RECORDS);
+      const rows = this.take(`seq > ?`, this.indexedThrough(), INDEX_RECORDS);
       if (rows.length === 0) return;
       // The stored texts are JSON arrays: joined without parsing them.
       await this.env.DB.batch(insertStatements(this.env.DB, `[${rows.map((r) => r.entries.slice(1, -1)).join(",")}]`));
       const last = rows.at(-1)!.seq;
-      if (this.env.AUDIT_LOGS) this.sql.exec(`UPDATE batches SET indexed = 1 WHERE seq <= ? AND indexed = 0`, last);
-      else this.sql.exec(`DELETE FROM batches WHERE seq <= ?`, last);
+      this.sql.exec(`UPDATE delivered SET indexed_through = ?`, last);
+      if (!this.env.AUDIT_LOGS) this.sql.exec(`DELETE FROM batches WHERE seq <= ?`, last);
     }
   }
 
@@ -140,22 +147,23 @@ export class AuditTrail extends DurableObject<Env> {
   private async writeFiles(now: boolean): Promise<void> {
     if (!this.env.AUDIT_LOGS) return;
     for (;;) {
-      const waiting = this.sql.exec(`SELECT min(created_at) AS oldest, IFNULL(sum(count), 0) AS n FROM batches WHERE indexed = 1`).one();
+      const through = this.indexedThrough();
+      const waiting = this.sql.exec(`SELECT min(created_at) AS oldest, IFNULL(sum(count), 0) AS n FROM batches WHERE seq <= ?`, through).one();
       if (waiting.oldest === null) return;
       if (!now && (waiting.n as number) < LOG_FILE_RECORDS && (waiting.oldest as number) + LOG_FILE_INTERVAL_MS > Date.now()) return;
-      const rows = this.take(`indexed = 1`, LOG_FILE_RECORDS);
+      const rows = this.take(`seq <= ?`, through, LOG_FILE_RECORDS);
       const entries = rows.flatMap((r) => JSON.parse(r.entries) as TrailEntry[]);
       // Named by the first batch's sequence number, so a retried file overwrites itself rather than doubling.
       await writeLogFiles(this.env.AUDIT_LOGS, entries, `${this.ctx.id.toString()}/${rows[0]!.seq}`);
-      this.sql.exec(`DELETE FROM batches WHERE seq <= ? AND indexed = 1`, rows.at(-1)!.seq);
+      this.sql.exec(`DELETE FROM batches WHERE seq <= ?`, rows.at(-1)!.seq);
     }
   }
 
-  /** Batches matching `where` in append order, up to about `records` records (at least one batch). */
-  private take(where: string, records: number): BatchRow[] {
+  /** Batches matching `where` (with its bound `seq`) in append order, up to about `records` records (at least one). */
+  private take(where: string, seq: number, records: number): BatchRow[] {
     const rows: BatchRow[] = [];
     let total = 0;
-    for (const row of this.sql.exec<BatchRow>(`SELECT seq, entries, count, created_at FROM batches WHERE ${where} ORDER BY seq`)) {
+    for (const row of this.sql.exec<BatchRow>(`SELECT seq, entries, count, created_at FROM batches WHERE ${where} ORDER BY seq`, seq)) {
       if (rows.length > 0 && total + row.count > records) break;
       rows.push(row);
       total += row.count;

@@ -2,7 +2,7 @@
 // loopback for the run, whose addresses the tests, running in workerd, reach over TCP and fetch.
 import type { TestProject } from "vitest/node";
 import { startLambdaStub } from "./lambda-stub";
-import { startPostgres } from "./postgres";
+import { sharedPostgres } from "./postgres";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -12,12 +12,12 @@ declare module "vitest" {
 }
 
 export default async function setup(project: TestProject) {
-  const [server, stub] = await Promise.all([startPostgres(), startLambdaStub()]);
-  const { host, port, user, password } = server;
+  const [postgres, stub] = await Promise.all([sharedPostgres(), startLambdaStub()]);
+  const { host, port, user, password } = postgres.server;
   project.provide("postgres", { host, port, user, password });
   project.provide("lambdaStub", stub.url);
   return async () => {
     await stub.stop();
-    server.stop();
+    postgres.release();
   };
 }

@@ -1,5 +1,6 @@
 // A throwaway PostgreSQL server on loopback for tests (Node side: vitest global setup, e2e). initdb in a temp dir,
-// owned by the `postgres` user when we run as root (PostgreSQL refuses to run as root), on a free port.
+// owned by the `postgres` user when we run as root (PostgreSQL refuses to run as root), on a free port. The global
+// setups of the `loopback` and `e2e` projects share one per run (sharedPostgres).
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -91,6 +92,40 @@ export async function startPostgres(): Promise<PostgresServer> {
     stop() {
       if (existsSync(join(data, "postmaster.pid"))) run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+interface Shared {
+  server: Promise<PostgresServer>;
+  users: number;
+}
+const SHARED = Symbol.for("secrets-edge.test-postgres");
+
+/**
+ * One server for every global setup of the run that asks (they all run in vitest's main process): started by the
+ * first, stopped when the last releases it.
+ */
+export async function sharedPostgres(): Promise<{ server: PostgresServer; release(): void }> {
+  const holder = globalThis as { [SHARED]?: Shared };
+  const shared = (holder[SHARED] ??= { server: startPostgres(), users: 0 });
+  shared.users++;
+  let server: PostgresServer;
+  try {
+    server = await shared.server;
+  } catch (error) {
+    if (--shared.users === 0) delete holder[SHARED];
+    throw error;
+  }
+  let released = false;
+  return {
+    server,
+    release() {
+      if (released) return;
+      released = true;
+      if (--shared.users > 0) return;
+      delete holder[SHARED];
+      server.stop();
     },
   };
 }

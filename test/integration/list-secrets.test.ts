@@ -605,7 +605,7 @@ describe("paging", () => {
       expect(names).toEqual(sorted(rows, "created-date", "asc"));
       expect(sizes.slice(0, -1).every((n) => n === maxResults)).toBe(true);
       expect(sizes.at(-1)).toBe(150 - maxResults * (sizes.length - 1));
-    });
+    }, 30_000); // 150 pages at MaxResults 1: more than the default 5 s on a busy 2-core machine
   }
 
   it("without MaxResults a page holds 100 secrets", async () => {

@@ -1,11 +1,17 @@
 // The rotation functions the shared e2e server knows: the template-style Python function, and one copy of it per
 // step that fails that step (FAIL_STEP; every step, or those asked for), each served over the Lambda Invoke API on
-// loopback; ROTATION_FUNCTIONS maps their ARNs to them.
+// loopback, and the built-in postgresql rotator with each strategy; ROTATION_FUNCTIONS maps their ARNs to them.
 import { type FunctionServer, startFunctionServer } from "./function-server";
 
 export const FUNCTION_ARN = "arn:aws:lambda:us-east-1:111122223333:function:template-rotator";
 export const STEPS = ["createSecret", "setSecret", "testSecret", "finishSecret"] as const;
 export const failingArn = (step: string) => `arn:aws:lambda:us-east-1:111122223333:function:fails-at-${step}`;
+export const POSTGRESQL_SINGLE_USER_ARN = "arn:aws:lambda:us-east-1:111122223333:function:postgresql-single-user";
+export const POSTGRESQL_ALTERNATING_USERS_ARN = "arn:aws:lambda:us-east-1:111122223333:function:postgresql-alternating-users";
+const BUILTIN = {
+  [POSTGRESQL_SINGLE_USER_ARN]: { builtin: "postgresql" },
+  [POSTGRESQL_ALTERNATING_USERS_ARN]: { builtin: "postgresql", strategy: "alternating-users" },
+};
 
 export interface RotationFunctions {
   /** ROTATION_FUNCTIONS for the server. */
@@ -20,7 +26,7 @@ export interface RotationFunctions {
 export async function startRotationFunctions(endpoint: string, failSteps: readonly string[] = STEPS): Promise<RotationFunctions> {
   const good = await startFunctionServer({ endpoint });
   const failing = await Promise.all(failSteps.map((failStep) => startFunctionServer({ endpoint, failStep })));
-  const config: Record<string, { url: string; timeoutSeconds: number }> = { [FUNCTION_ARN]: { url: good.invokeUrl, timeoutSeconds: 30 } };
+  const config: Record<string, object> = { ...BUILTIN, [FUNCTION_ARN]: { url: good.invokeUrl, timeoutSeconds: 30 } };
   failSteps.forEach((step, i) => (config[failingArn(step)] = { url: failing[i]!.invokeUrl, timeoutSeconds: 30 }));
   const listUrl = (server: FunctionServer) => server.invokeUrl.replace(/\/2015-03-31\/.*$/, "/invocations");
   const invocationUrls: Record<string, string> = { [FUNCTION_ARN]: listUrl(good) };
