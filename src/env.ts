@@ -1,4 +1,5 @@
 // Bindings and per-request variables shared by the Worker and the Durable Object.
+import type { AuditSlot } from "./audit/prepared-call";
 import type { AuditTrail } from "./audit/trail-object";
 import type { PolicyDocument } from "./authz";
 import type { SecretObject } from "./secret-object/secret-object";
@@ -49,6 +50,9 @@ export interface Caller {
 
 export type AppEnv = {
   Bindings: Env;
-  /** input / output: the parsed request and the operation's answer, for the audit trail (src/audit/middleware.ts). */
-  Variables: { requestId: string; caller: Caller; body: string; input: unknown; output: object };
+  /**
+   * input / output: the parsed request and the operation's answer, for the audit trail (src/audit/middleware.ts);
+   * audit: the call's event, which the secret's object records with a change it commits (src/audit/prepared-call.ts).
+   */
+  Variables: { requestId: string; caller: Caller; body: string; input: unknown; output: object; audit: AuditSlot };
 };

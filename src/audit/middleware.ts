@@ -9,6 +9,7 @@ import { AwsError } from "../protocol/errors";
 import { toEntry } from "./events-db";
 import { callerIdentity, unverifiedIdentity } from "./identity";
 import { apiCallRecord, type UserIdentity } from "./record";
+import type { AuditSlot } from "./prepared-call";
 import { durableTrail, type Trail } from "./trail";
 
 const MAX_USER_AGENT = 1024;
@@ -16,8 +17,12 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 export function auditTrail(trailOf: (env: Env) => Trail = durableTrail): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const eventTime = Date.now();
+    const slot: AuditSlot = { eventTime: Date.now(), eventId: crypto.randomUUID() };
+    c.set("audit", slot);
     await next();
+    // A change committed with its record in the secret's object (src/secret-object/audit-log.ts): already on the trail.
+    if (slot.recorded) return;
+    const { eventTime } = slot;
     const who = await whoCalled(c.req.raw, c.env, c.get("caller"));
     // A request that names no configured key belongs to no account, so no trail can hold it (as on AWS); the
     // authentication step has logged it.
@@ -28,7 +33,7 @@ export function auditTrail(trailOf: (env: Env) => Trail = durableTrail): Middlew
       eventSource,
       eventName: name,
       eventTime,
-      eventId: crypto.randomUUID(),
+      eventId: slot.eventId,
       requestId: c.get("requestId") ?? crypto.randomUUID(),
       region: who.region,
       recipientAccountId: who.accountId,

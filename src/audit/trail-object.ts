@@ -15,6 +15,8 @@ const INDEX_RECORDS = 500;
 export const LOG_FILE_INTERVAL_MS = 60_000;
 const LOG_FILE_RECORDS = 1_000;
 const RETRY_MAX_MS = 60_000;
+/** How long appendOnce remembers an eventID: far longer than an object's outbox takes to re-deliver an entry. */
+export const SEEN_EVENTS_MS = 7 * 86_400_000;
 
 interface BatchRow extends Record<string, SqlStorageValue> {
   seq: number;
@@ -54,6 +56,9 @@ export class AuditTrail extends DurableObject<Env> {
     this.sql.exec(`CREATE TABLE IF NOT EXISTS delivered (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL)`);
     this.sql.exec(`INSERT OR IGNORE INTO delivered VALUES (1, 0)`);
     this.sql.exec(`DROP INDEX IF EXISTS batches_by_state`);
+    // The eventIDs appendOnce took (secret objects' outbox deliveries, which may repeat).
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS seen_events (event_id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID`);
+    this.sql.exec(`CREATE INDEX IF NOT EXISTS seen_events_by_age ON seen_events (at)`);
   }
 
   /**
@@ -73,10 +78,29 @@ export class AuditTrail extends DurableObject<Env> {
 
   private async commit(batch: Gathering): Promise<void> {
     this.gathering = undefined;
-    const now = Date.now();
-    this.sql.exec(`INSERT INTO batches (entries, count, created_at) VALUES (?, ?, ?)`, `[${batch.parts.join(",")}]`, batch.count, now);
+    await this.insertBatch(`[${batch.parts.join(",")}]`, batch.count, Date.now());
+  }
+
+  /** Stores one batch row (synchronously, before any await) and arms the alarm that indexes it. */
+  private async insertBatch(entries: string, count: number, now: number): Promise<void> {
+    this.sql.exec(`INSERT INTO batches (entries, count, created_at) VALUES (?, ?, ?)`, entries, count, now);
     this.alarmAt ??= await this.ctx.storage.getAlarm();
     if (this.alarmAt === null || this.alarmAt > now + INDEX_DELAY_MS) await this.arm(now + INDEX_DELAY_MS);
+  }
+
+  /**
+   * Appends the entries whose eventID this shard has not taken before, in one commit with their eventIDs: a secret
+   * object's delivery repeated after a lost answer or a restart adds nothing. Durable when this returns.
+   */
+  async appendOnce(entries: readonly TrailEntry[]): Promise<void> {
+    const now = Date.now();
+    const fresh = entries.filter(
+      (e) => this.sql.exec(`INSERT OR IGNORE INTO seen_events (event_id, at) VALUES (?, ?)`, e.eventId, now).rowsWritten > 0,
+    );
+    this.sql.exec(`DELETE FROM seen_events WHERE at < ?`, now - SEEN_EVENTS_MS);
+    if (fresh.length === 0) return;
+    // Its own row, written before any await (so with the eventIDs, atomically), not one gathering with append()'s.
+    await this.insertBatch(JSON.stringify(fresh), fresh.length, now);
   }
 
   /** Delivers every record to D1 (LookupEvents calls this first, so a caller finds what it just did). */

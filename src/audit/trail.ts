@@ -15,7 +15,7 @@ export interface Trail {
 /** Shard ids by name: deriving one costs more than the append's own work. */
 const ids = new Map<string, DurableObjectId>();
 
-function shardStub(env: Env, accountId: string, region: string, shard: number) {
+export function shardStub(env: Env, accountId: string, region: string, shard: number) {
   const name = `${accountId}/${region}/${shard}`;
   let id = ids.get(name);
   if (!id) {

@@ -1,6 +1,7 @@
 // The authorization judgement of one request against one secret: the facts the Worker sends (caller, action,
 // request keys) plus the secret's own (ARN, tags, resource policy) → IAM evaluation → allowed, or the
 // AccessDeniedException AWS answers. Pure, so the object can judge inside the transaction that acts.
+import type { PreparedCall } from "../audit/prepared-call";
 import {
   type AuthzResult, type ConditionContext, type PolicyDocument, type Principal, type RequestFacts, accessDeniedMessage, buildContext, evaluate,
   mayAllowSomeResource, parsePolicy,
@@ -45,6 +46,8 @@ export interface Auth {
   /** The resource AccessDeniedException names: the SecretId as sent (as AWS does), or the new ARN for CreateSecret. */
   named: string;
   request?: RequestKeys;
+  /** The record of a state-changing call, short of its outcome: the object commits it with the change. */
+  audit?: PreparedCall;
 }
 
 /** The secret being judged: its ARN (or, for one that does not exist, the ARN it would have), tags and policy. */

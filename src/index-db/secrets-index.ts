@@ -154,7 +154,11 @@ export async function dueDeletions(db: D1Database, now: number, limit = 500): Pr
 /** Secrets whose scheduled rotation is due: the sweeper wakes their objects in case an alarm was missed. */
 export async function dueRotations(db: D1Database, now: number, limit = 500): Promise<{ accountId: string; region: string; name: string }[]> {
   const { results } = await db
-    .prepare("SELECT account_id, region, name FROM secrets WHERE rotation_due_at IS NOT NULL AND rotation_due_at <= ? AND rotation_enabled = 1 AND deleted_at IS NULL LIMIT ?")
+    // A replica copies its primary's schedule but never rotates (the primary's rotation reaches it): not woken.
+    .prepare(
+      `SELECT account_id, region, name FROM secrets WHERE rotation_due_at IS NOT NULL AND rotation_due_at <= ? AND rotation_enabled = 1
+         AND deleted_at IS NULL AND (primary_region IS NULL OR primary_region = region) LIMIT ?`,
+    )
     .bind(now, limit)
     .all<{ account_id: string; region: string; name: string }>();
   return results.map((r) => ({ accountId: r.account_id, region: r.region, name: r.name }));

@@ -1,5 +1,6 @@
 // The shape every operation file exports: its zod input schema and its handler.
 import type { z } from "zod";
+import type { AuditSlot, PreparedCall } from "../audit/prepared-call";
 import type { Caller, Env } from "../env";
 
 export interface Context {
@@ -7,6 +8,8 @@ export interface Context {
   caller: Caller;
   requestId: string;
   now: number;
+  /** A state-changing call's prepared record and its slot (audit/prepared-call.ts). */
+  audit?: { call: PreparedCall; slot: AuditSlot };
 }
 
 export interface Operation<S extends z.ZodType = z.ZodType> {

@@ -1,6 +1,7 @@
 // What operations share: finding a secret's Durable Object from a SecretId, the authorization facts sent with each
 // call, reading a request's value, and turning a Result from the object into a response or an AwsError.
 import { INVALID_NAME, type SecretRef, buildArn, isValidSecretId, parseSecretId } from "../domain/secret-id";
+import { noting } from "../audit/prepared-call";
 import { objectAt } from "../secret-object/object-at";
 import type { Result } from "../domain/result";
 import { AwsError, SECRET_NOT_FOUND } from "../protocol/errors";
@@ -9,7 +10,8 @@ import type { SecretValue, Target } from "../secret-object/types";
 import type { Context } from "./operation";
 
 export function secretObject(ctx: Context, ref: SecretRef) {
-  return objectAt(ctx.env.SECRETS, ref);
+  const stub = objectAt(ctx.env.SECRETS, ref);
+  return ctx.audit ? noting(stub, ctx.audit.slot) : stub;
 }
 
 /** The authorization facts of this request for `operation` (authz/secret.ts); denials name `named`. */
@@ -26,6 +28,7 @@ export function authFor(ctx: Context, operation: string, named: string, request?
     action: `secretsmanager:${operation}`,
     named,
     request,
+    audit: ctx.audit?.call,
   };
 }
 

@@ -1,4 +1,4 @@
-// Where an object's outbox entries go. Each destination (the D1 index now; replica regions and the audit trail next)
+// Where an object's outbox entries go. Each destination (the D1 index, the audit trail, each replica region)
 // has its own entries, attempts and next try in the object's outbox, so a failing destination never holds up
 // another. Adding one is this interface implemented once and listed in SecretObject's destinations.
 
@@ -10,6 +10,8 @@ export interface Destination {
    * read-your-writes for the index. Others are delivered right after the answer.
    */
   readonly readYourWrites: boolean;
+  /** How long a mutation's answer waits for that delivery (default READ_YOUR_WRITES_WAIT_MS in secret-object/outbox.ts). */
+  readonly waitMs?: number;
   /** Delivers entries in order, all or none; throws when the destination fails (the outbox retries with backoff). */
   deliver(entries: readonly unknown[]): Promise<void>;
 }

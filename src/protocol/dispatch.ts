@@ -2,6 +2,7 @@
 // The request as parsed and the operation's answer are kept on the context for the audit trail.
 import type { Context as HonoContext } from "hono";
 import { cloudTrailOperations } from "../audit/operations";
+import { preparedCall } from "../audit/prepared-call";
 import type { AppEnv } from "../env";
 import { operations } from "../operations";
 import type { AnyOperation } from "../operations/operation";
@@ -36,14 +37,16 @@ export function resolveTarget(target: string): ResolvedTarget {
 
 export async function dispatch(c: HonoContext<AppEnv>): Promise<object> {
   const target = c.req.header("x-amz-target") ?? "";
-  const { op } = resolveTarget(target);
+  const { op, name } = resolveTarget(target);
   if (!op) throw new AwsError("UnknownOperationException", `The operation ${JSON.stringify(target.slice(0, 128))} is not supported.`);
 
   const input = parseBody(c.get("body"));
   c.set("input", input);
   const parsed = op.input.safeParse(input);
   if (!parsed.success) throw toAwsError(parsed.error, input);
-  const output = await op.handler({ env: c.env, caller: c.get("caller"), requestId: c.get("requestId"), now: Date.now() }, parsed.data as never);
+  const call = await preparedCall(c, name, op, input);
+  const audit = call && { call, slot: c.get("audit") };
+  const output = await op.handler({ env: c.env, caller: c.get("caller"), requestId: c.get("requestId"), now: Date.now(), audit }, parsed.data as never);
   c.set("output", output);
   return output;
 }

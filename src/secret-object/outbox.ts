@@ -99,7 +99,7 @@ export class Outbox {
   }
 
   /**
-   * After a commit: delivers to every destination, waiting (at most READ_YOUR_WRITES_WAIT_MS) for those that promise
+   * After a commit: delivers to every destination, waiting (at most their waitMs) for those that promise
    * read-your-writes. A write answered before its index entry landed is logged and counted; the alarm retries it.
    */
   async settle(): Promise<void> {
@@ -107,7 +107,7 @@ export class Outbox {
     for (const d of this.destinations.values()) {
       const upTo = this.queued.get(d.name) ?? 0;
       const delivery = this.deliver(d.name);
-      if (d.readYourWrites) waits.push(this.within(d.name, delivery, upTo));
+      if (d.readYourWrites) waits.push(this.within(d.name, delivery, upTo, d.waitMs ?? READ_YOUR_WRITES_WAIT_MS));
     }
     // Family destinations just queued: delivered now, not waited for (the alarm retries failures, with backoff).
     for (const name of this.fresh) void this.deliver(name);
@@ -140,9 +140,9 @@ export class Outbox {
   }
 
   /** Waits (bounded) for the delivery of this destination's entries up to `upTo`; logs and counts a lag. */
-  private async within(name: string, delivery: Promise<void>, upTo: number): Promise<void> {
+  private async within(name: string, delivery: Promise<void>, upTo: number, waitMs: number): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, READ_YOUR_WRITES_WAIT_MS)));
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)));
     await Promise.race([delivery, timeout]);
     clearTimeout(timer);
     if ((this.reached.get(name) ?? 0) >= upTo) return;

@@ -22,6 +22,8 @@ export interface ReplicaSnapshot {
   region: string;
   /** Increases with every snapshot a primary composes: the replica applies only newer ones. */
   stamp: number;
+  /** The epoch of the region at the primary (replica-rows.ts): a replica promoted or removed since refuses it. */
+  epoch: number;
   /** ForceOverwriteReplicaSecret: a secret of that name in the region is replaced. */
   overwrite: boolean;
   /** The replica's KmsKeyId as recorded (null: the default key). */
@@ -44,3 +46,6 @@ export type ReplicaAck =
 
 /** The StatusMessage of a region that holds another secret of the same name (the API model's example). */
 export const NAME_EXISTS_IN_REGION = "Secret with this name already exists in this region";
+
+/** A replica's answer to a delivery sent before it was promoted or removed (the primary has forgotten it). */
+export const LEFT_REPLICATION = "The replica in this region was promoted to a standalone secret or removed";

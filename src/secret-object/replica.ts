@@ -4,7 +4,7 @@
 import { arnInRegion, regionOfArn } from "../domain/secret-id";
 import type { IndexSync } from "./index-sync";
 import type { ReplicaRows } from "./replica-rows";
-import { type ReplicaAck, type ReplicaSnapshot, NAME_EXISTS_IN_REGION } from "./replica-sync";
+import { type ReplicaAck, type ReplicaSnapshot, NAME_EXISTS_IN_REGION, LEFT_REPLICATION } from "./replica-sync";
 import type { SecretRow, Store } from "./store";
 
 /** Whether a secret is a replica (its primary is in another region). */
@@ -26,10 +26,14 @@ export class Replica {
   }
 
   /**
-   * What to answer without applying: a conflict with another secret of the name, a snapshot already applied (or
-   * older than one applied), or versions the snapshot must carry; undefined = apply it.
+   * What to answer without applying: a delivery sent before this replica was promoted or removed, arriving after it
+   * (even with ForceOverwriteReplicaSecret it must not replace what a standalone secret has accepted since, nor bring
+   * back a removed replica), a conflict with another secret of the name, a snapshot already applied (or older than one
+   * applied), or versions the snapshot must carry; undefined = apply it. Called in the same synchronous turn as the
+   * transaction that applies it, so no promotion can come between.
    */
   check(snapshot: ReplicaSnapshot): ReplicaAck | undefined {
+    if (this.store.written && this.rows.fenced(snapshot.primaryArn, snapshot.epoch ?? 0)) return { conflict: LEFT_REPLICATION };
     const s = this.store.secret();
     const mine = this.of(s, snapshot.primaryArn);
     if (s && !mine && !snapshot.overwrite) return { conflict: NAME_EXISTS_IN_REGION };
@@ -68,22 +72,32 @@ export class Replica {
     }
     this.store.replaceStages(new Map(snapshot.stages));
     this.store.deleteVersionsExcept(snapshot.versionIds);
-    this.rows.setStamp(snapshot.stamp);
+    this.rows.setStamp(snapshot.stamp, snapshot.epoch ?? 0);
     this.index.enqueueSnapshot();
     return { applied: true, lastAccessedDay: this.store.secret()!.lastAccessedAt };
   }
 
-  /** Deletes this object's secret if it is still that primary's replica (a promoted one stays). In a transaction. */
-  drop(primaryArn: string): void {
+  /**
+   * RemoveRegionsFromReplication: deletes this object's secret if it is still that primary's replica of that epoch or
+   * before (a promoted one stays, so does one the region was added back for), and refuses that primary's deliveries
+   * up to `epoch` from now on. Call inside a transaction.
+   */
+  drop(primaryArn: string, epoch: number): void {
+    this.store.write();
+    this.rows.fence(primaryArn, epoch);
     const s = this.store.secret();
-    if (!s || !this.of(s, primaryArn)) return;
+    if (!s || !this.of(s, primaryArn) || this.rows.appliedEpoch() > epoch) return;
     this.store.purge();
     this.rows.clearStamp();
     this.index.enqueueDelete(s.arn);
   }
 
-  /** StopReplicationToReplica: a standalone secret from now on. Call inside a transaction. */
-  promote(): void {
+  /**
+   * StopReplicationToReplica: a standalone secret from now on, refusing every delivery of `primaryArn` up to `epoch`
+   * (the newest its primary had given out when it forgot this replica). Call inside a transaction.
+   */
+  promote(primaryArn: string, epoch: number): void {
+    this.rows.fence(primaryArn, epoch);
     this.store.updateSecret({ primaryRegion: null });
     this.rows.clearStamp();
     this.index.enqueueSnapshot();

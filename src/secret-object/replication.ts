@@ -26,7 +26,7 @@ export const MAX_REPLICA_REGIONS = 40;
 /** What the primary calls on a replica's object (SecretObject's replica methods). */
 export interface ReplicaObject {
   applyReplica(snapshot: ReplicaSnapshot): Promise<ReplicaAck>;
-  dropReplica(primaryArn: string): Promise<void>;
+  dropReplica(primaryArn: string, epoch: number): Promise<void>;
 }
 
 export interface ReplicationStatusView {
@@ -37,9 +37,13 @@ export interface ReplicationStatusView {
   lastAccessedAt?: number;
 }
 
-/** An outbox entry: which primary queued it (the drop of a removed replica is delivered after the primary is gone). */
+/**
+ * An outbox entry: which primary queued it (the drop of a removed replica is delivered after the primary is gone), and
+ * the region's epoch then (the drop's fences off that epoch's deliveries still on their way).
+ */
 interface ReplicaEntry {
   primaryArn: string;
+  epoch?: number;
 }
 
 export class Replication {
@@ -69,7 +73,7 @@ export class Replication {
           const region = name.slice(REPLICA_PREFIX.length);
           let outcome: ReplicationOutcome = "failed";
           try {
-            outcome = await this.deliver(region, (entries.at(-1) as ReplicaEntry).primaryArn);
+            outcome = await this.deliver(region, entries.at(-1) as ReplicaEntry);
           } finally {
             this.metrics().replication(region, outcome);
           }
@@ -80,7 +84,7 @@ export class Replication {
 
   /** After any committed change of a primary: every replica region gets an entry. Call inside the transaction. */
   changed(s: SecretRow): void {
-    for (const region of this.rows.changed()) this.enqueue(region, s);
+    for (const { region, epoch } of this.rows.changed()) this.enqueue(region, s, epoch);
   }
 
   /** Adds regions (or starts them over), and makes the secret a primary. Call inside the transaction. */
@@ -95,9 +99,10 @@ export class Replication {
   /** Removes regions (their replicas are deleted by their next delivery). Call inside the transaction. */
   remove(s: SecretRow, regions: readonly string[]): void {
     for (const region of regions) {
-      if (!this.rows.get(region)) continue;
+      const row = this.rows.get(region);
+      if (!row) continue;
       this.rows.remove(region);
-      this.enqueue(region, s);
+      this.enqueue(region, s, row.epoch);
     }
     if (this.rows.all().length === 0 && s.primaryRegion !== null) this.store.updateSecret({ primaryRegion: null });
   }
@@ -107,6 +112,11 @@ export class Replication {
     this.rows.remove(region);
     this.store.dequeueThrough(REPLICA_PREFIX + region, Number.MAX_SAFE_INTEGER);
     if (this.rows.all().length === 0 && s.primaryRegion !== null) this.store.updateSecret({ primaryRegion: null });
+  }
+
+  /** The newest epoch given to any region: a replica promoted now refuses every delivery sent up to it. */
+  epoch(): number {
+    return this.rows.epoch();
   }
 
   regions(): string[] {
@@ -123,32 +133,33 @@ export class Replication {
     }));
   }
 
-  private enqueue(region: string, s: SecretRow): void {
-    this.outbox().enqueue(REPLICA_PREFIX + region, { primaryArn: s.arn } satisfies ReplicaEntry);
+  private enqueue(region: string, s: SecretRow, epoch: number): void {
+    this.outbox().enqueue(REPLICA_PREFIX + region, { primaryArn: s.arn, epoch } satisfies ReplicaEntry);
   }
 
   /**
    * One delivery to a region: the replica is brought to the primary's current state, or deleted when removed. Throws
    * when the delivery is to be retried; a conflict or an unusable key is recorded on the region and not retried.
    */
-  private async deliver(region: string, primaryArn: string): Promise<ReplicationOutcome> {
+  private async deliver(region: string, { primaryArn, epoch = 0 }: ReplicaEntry): Promise<ReplicationOutcome> {
     const row = this.rows.get(region);
     const s = this.store.secret();
     const replica = this.objectOf(arnInRegion(primaryArn, region));
     if (!row || !s || s.arn !== primaryArn) {
-      await within(replica.dropReplica(primaryArn));
+      await within(replica.dropReplica(primaryArn, epoch));
       return "removed";
     }
     try {
       if (this.unavailable().includes(region)) throw new Error(`Region ${region} is unavailable`);
       const kekId = this.vault.resolveKey(row.kmsKeyId ?? undefined);
       if (!kekId.ok) {
-        this.rows.failed(region, `Secrets Manager can't encrypt the secret with the KMS key ${row.kmsKeyId} in ${region}.`);
+        this.rows.failed(region, row.epoch, `Secrets Manager can't encrypt the secret with the KMS key ${row.kmsKeyId} in ${region}.`);
         return "key_failed";
       }
       const wanted = row.wanted;
-      const versions = this.store.versionPage(undefined, true, Number.MAX_SAFE_INTEGER);
-      const snapshot = this.snapshot(s, region, row.kmsKeyId, row.overwrite, versions.map((v) => v.versionId));
+      // A rotation's value-less AWSPENDING placeholder stays here: the replica gets the version once it has a value.
+      const versions = this.store.versionPage(undefined, true, Number.MAX_SAFE_INTEGER).filter((v) => !v.empty);
+      const snapshot = this.snapshot(s, region, row.kmsKeyId, row.epoch, row.overwrite, versions.map((v) => v.versionId));
       const toSend = versions.filter((v) => v.seq > row.sentSeq).map((v) => v.versionId);
       snapshot.versions = await this.seal(s.arn, snapshot, kekId.value, toSend);
       let ack = await within(replica.applyReplica(snapshot));
@@ -156,24 +167,26 @@ export class Replication {
         snapshot.versions = await this.seal(s.arn, snapshot, kekId.value, ack.missing);
         ack = await within(replica.applyReplica(snapshot));
       }
+      // Answers count for the epoch sent: a region removed, promoted or added again meanwhile keeps its own status.
       if ("conflict" in ack) {
-        this.rows.failed(region, ack.conflict);
+        this.rows.failed(region, row.epoch, ack.conflict);
         return "conflict";
       }
       if ("missing" in ack) throw new Error(`replica in ${region} still lacks ${ack.missing.length} versions`);
-      this.rows.delivered(region, wanted, versions[0]?.seq ?? 0, ack.lastAccessedDay, row.kmsKeyId);
+      this.rows.delivered(region, row.epoch, wanted, versions[0]?.seq ?? 0, ack.lastAccessedDay, row.kmsKeyId);
       return "in_sync";
     } catch (error) {
-      this.rows.attemptFailed(region, `Replication to ${region} failed and is being retried: ${String(error).slice(0, 200)}`, FAIL_AFTER);
+      this.rows.attemptFailed(region, row.epoch, `Replication to ${region} failed and is being retried: ${String(error).slice(0, 200)}`, FAIL_AFTER);
       throw error;
     }
   }
 
-  private snapshot(s: SecretRow, region: string, kmsKeyId: string | null, overwrite: boolean, versionIds: string[]): ReplicaSnapshot {
+  private snapshot(s: SecretRow, region: string, kmsKeyId: string | null, epoch: number, overwrite: boolean, versionIds: string[]): ReplicaSnapshot {
     this.lastStamp = Math.max(Date.now(), this.lastStamp + 1);
+    const sent = new Set(versionIds);
     return {
-      primaryArn: s.arn, region, stamp: this.lastStamp, overwrite, kmsKeyId,
-      fields: replicatedFields(s), tags: this.store.tags(), stages: [...this.store.stages()], versionIds, versions: [],
+      primaryArn: s.arn, region, stamp: this.lastStamp, epoch, overwrite, kmsKeyId,
+      fields: replicatedFields(s), tags: this.store.tags(), stages: [...this.store.stages()].filter(([, id]) => sent.has(id)), versionIds, versions: [],
     };
   }
 

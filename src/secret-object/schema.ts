@@ -124,6 +124,19 @@ const migrations: { id: number; sql: string }[] = [
       );
     `,
   },
+  {
+    // Replication epochs (issue 13): on a primary, each replica region's epoch, a new one each time the region is
+    // added, drawn from a counter that outlives removed regions; on a replica, the epoch of the snapshot it applied,
+    // and once promoted or removed, per primary, the newest epoch it left, whose deliveries (late, retried or
+    // overwriting) it refuses from then on.
+    id: 7,
+    sql: `
+      ALTER TABLE replicas ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE replica_stamp ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE replica_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), epoch INTEGER NOT NULL);
+      CREATE TABLE replica_fences (primary_arn TEXT PRIMARY KEY, epoch INTEGER NOT NULL);
+    `,
+  },
 ];
 
 /** Whether the object has a schema (something was ever written to it). */

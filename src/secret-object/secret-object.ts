@@ -1,6 +1,6 @@
 // The Durable Object that owns one secret: every RPC method is a state transition committed in one SQLite
-// transaction, together with the outbox entries it queues (the D1 index's snapshot), and answered once the index
-// holds it (read-your-writes, bounded: outbox.ts). Each method first judges the caller (authz/secret.ts) against the
+// transaction, together with the outbox entries it queues (the D1 index's snapshot, the call's audit record), and
+// answered once the index and the trail hold them (read-your-writes, bounded: outbox.ts). Each method first judges the caller (authz/secret.ts) against the
 // state it is about to act on. Errors come back as Results. Timed work runs from the one alarm (scheduler.ts).
 import { DurableObject } from "cloudflare:workers";
 import { DEFAULT_KEY_NAME } from "../crypto/keys";
@@ -22,7 +22,8 @@ import { type RotateRequest, Rotation, NOT_COMPLETE } from "./rotation";
 import { objectSecrets } from "./rotation-secrets";
 import { type ServiceEventName, serviceEventRecord } from "../audit/record";
 import { toEntry } from "../audit/events-db";
-import { durableTrail } from "../audit/trail";
+import { AuditLog } from "./audit-log";
+import { auditDestination } from "../outbox/audit-destination";
 import { type Duty, Scheduler } from "./scheduler";
 import { type SecretRow, Store, type VersionRow } from "./store";
 import type {
@@ -70,6 +71,7 @@ export class SecretObject extends DurableObject<Env> {
   private readonly rotation: Rotation;
   private readonly replication: Replication;
   private readonly replica: Replica;
+  private readonly auditLog: AuditLog;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -83,11 +85,16 @@ export class SecretObject extends DurableObject<Env> {
       () => metrics(this.env),
     );
     this.outbox = new Outbox(
-      this.store, [indexDestination(() => this.env.DB)], () => this.scheduler.rearm(), [this.replication.family()], () => metrics(this.env),
+      this.store, [indexDestination(() => this.env.DB), auditDestination(() => this.env, ctx.id.toString())], () => this.scheduler.rearm(),
+      [this.replication.family()], () => metrics(this.env),
     );
+    this.auditLog = new AuditLog(this.store, this.outbox);
     this.index = new IndexSync(this.store, this.outbox, ctx.storage, () => this.settle());
     this.rotation = new Rotation(this.store, () => ctx.storage.sql, {
-      storage: ctx.storage,
+      transaction: (change) => ctx.storage.transactionSync(() => {
+        change();
+        this.replicateChange();
+      }),
       functions: () => this.env.ROTATION_FUNCTIONS,
       bindings: () => this.env as unknown as Record<string, unknown>,
       secrets: (s) => objectSecrets(s, { ...this.ownSecret(), stages: () => this.store.stages() }, this.env),
@@ -98,7 +105,7 @@ export class SecretObject extends DurableObject<Env> {
       metrics: () => metrics(this.env),
     });
     this.scheduler = new Scheduler(ctx.storage, [this.deletionDuty(), ...this.outbox.duties(), this.rotation.duty()]);
-    this.versions = new Versions(this.store, this.vault, this.index, ctx.storage);
+    this.versions = new Versions(this.store, this.vault, this.index, ctx.storage, this.auditLog);
     this.access = new Access(this.store, this.vault);
     this.policies = new Policies(this.store, this.access, ctx.storage);
     this.replica = new Replica(this.store, replicaRows, this.index);
@@ -137,7 +144,7 @@ export class SecretObject extends DurableObject<Env> {
       else this.index.enqueueSnapshot();
       const replicationStatus = input.replicaRegions && this.replication.statuses();
       return ok({ arn, name: input.name, versionId: sealed?.versionId, replicationStatus });
-    });
+    }, auth);
     // Another CreateSecret of this name (perhaps this request's own retry) committed while the value was sealed:
     // run again, so it is judged as a repeat like any later one (the same success, E4, E5 or E6). A hash cannot
     // decide it here: values are hashed with the ARN, and each attempt drew its own ARN suffix.
@@ -197,7 +204,7 @@ export class SecretObject extends DurableObject<Env> {
       this.rotation.valueWritten(current.value, versionId, versionStages);
       this.versions.add(sealed, Date.now(), versionStages);
       return ok({ arn: s.arn, name: s.name, versionId, versionStages: this.versions.labelsOf(versionId) });
-    });
+    }, auth);
     return put === STALE ? this.putValue(auth, target, versionId, value, versionStages) : put;
   }
 
@@ -261,7 +268,7 @@ export class SecretObject extends DurableObject<Env> {
       if (added) this.versions.add(added, now, undefined, false);
       else this.index.enqueueSnapshot();
       return ok({ arn: s.arn, name: s.name, versionId: changes.value ? changes.versionId : undefined });
-    });
+    }, auth);
     return updated === STALE ? this.update(auth, target, changes) : updated;
   }
 
@@ -282,7 +289,7 @@ export class SecretObject extends DurableObject<Env> {
       this.versions.prune();
       this.index.enqueueSnapshot();
       return ok({ arn: s.arn, name: s.name });
-    });
+    }, auth);
   }
 
   async describe(auth: Auth, target: Target): Promise<Result<SecretView>> {
@@ -323,16 +330,20 @@ export class SecretObject extends DurableObject<Env> {
         return fail(invalidRequest("You tried to perform the operation on a secret that's currently marked deleted."));
       }
       const now = Date.now();
+      // The service deletes each version: StartSecretVersionDelete now, EndSecretVersionDelete when it is gone.
+      const versionIds = this.store.versionIds();
+      if (s.deletedAt === null) this.auditLog.versions("StartSecretVersionDelete", s, versionIds);
       if (force) {
         this.store.purge();
         this.index.enqueueDelete(s.arn);
+        this.auditLog.versions("EndSecretVersionDelete", s, versionIds);
         return ok({ arn: s.arn, name: s.name, deletionDate: now });
       }
       const deletionAt = now + (recoveryWindowInDays ?? 30) * DAY;
       this.store.updateSecret({ deletedAt: now, deletionAt });
       this.index.enqueueSnapshot();
       return ok({ arn: s.arn, name: s.name, deletionDate: deletionAt });
-    });
+    }, auth);
   }
 
   async restore(auth: Auth, target: Target): Promise<Result<Identity>> {
@@ -343,9 +354,10 @@ export class SecretObject extends DurableObject<Env> {
       if (s.deletedAt !== null) {
         this.store.updateSecret({ deletedAt: null, deletionAt: null });
         this.index.enqueueSnapshot();
+        this.auditLog.versions("CancelSecretVersionDelete", s, this.store.versionIds());
       }
       return ok({ arn: s.arn, name: s.name });
-    });
+    }, auth);
   }
 
   async tag(auth: Auth, target: Target, tags: TagPair[]): Promise<Result<Identity>> {
@@ -362,7 +374,7 @@ export class SecretObject extends DurableObject<Env> {
       this.store.updateSecret({ tagsSet: true });
       this.index.enqueueSnapshot();
       return ok({ arn: s.arn, name: s.name });
-    });
+    }, auth);
   }
 
   async untag(auth: Auth, target: Target, keys: string[]): Promise<Result<Identity>> {
@@ -376,7 +388,7 @@ export class SecretObject extends DurableObject<Env> {
       this.store.updateSecret({ tagsSet: true });
       this.index.enqueueSnapshot();
       return ok({ arn: s.arn, name: s.name });
-    });
+    }, auth);
   }
 
   // ---- rotation (rotation.ts) ----
@@ -390,7 +402,7 @@ export class SecretObject extends DurableObject<Env> {
     const secret = this.access.writable(this.access.active(auth, target));
     if (!secret.ok) return secret;
     const s = secret.value;
-    const checked = this.rotation.target(s, request.lambdaArn);
+    const checked = this.rotation.target(s, request.lambdaArn, request.roleArn);
     if (!checked.ok) return checked;
     const existing = this.store.version(request.token);
     if (existing && this.rotation.row()?.token === request.token) return ok({ arn: s.arn, name: s.name, versionId: request.token });
@@ -415,7 +427,7 @@ export class SecretObject extends DurableObject<Env> {
       const sealed = copy;
       this.rotation.begin(now.value, request, kekId.value, sealed && (() => this.versions.add(sealed, Date.now(), [AWSPENDING], false)));
       return ok({ arn: s.arn, name: s.name, versionId: request.token });
-    });
+    }, auth);
     if (!started.ok) return started;
     return started.value ? ok(started.value) : fail(invalidRequest(NOT_COMPLETE));
   }
@@ -428,21 +440,19 @@ export class SecretObject extends DurableObject<Env> {
       const s = secret.value;
       if (s.rotationEnabled === null && !this.rotation.row()) return ok({ arn: s.arn, name: s.name });
       return ok({ arn: s.arn, name: s.name, versionId: this.rotation.cancel() });
-    });
+    }, auth);
   }
 
-  /** A service event in the audit trail; a trail that cannot take it is logged, never holds up the rotation. */
+  /** A service event in the audit trail; a trail that cannot take it is retried by the outbox, never holds up the rotation. */
   private audit(eventName: ServiceEventName, s: SecretRow, versionId: string, errorMessage?: string): void {
     const now = Date.now();
     const built = serviceEventRecord({
       eventName, eventTime: now, eventId: crypto.randomUUID(), requestId: `Rotation-${s.arn}-${crypto.randomUUID()}`,
       region: s.region, accountId: s.accountId, secretArn: s.arn, versionId, errorMessage,
     });
-    this.ctx.waitUntil(
-      durableTrail(this.env).record(toEntry(built, now)).catch((error: unknown) => {
-        console.error(JSON.stringify({ event: "audit_service_event_failed", eventName, arn: s.arn, error: String(error) }));
-      }),
-    );
+    // In the outbox like every record the object makes; delivered once the step's own transaction (if any) is over.
+    this.ctx.storage.transactionSync(() => this.auditLog.service(toEntry(built, now)));
+    void Promise.resolve().then(() => this.settle());
   }
 
   private ownSecret() {
@@ -461,11 +471,11 @@ export class SecretObject extends DurableObject<Env> {
 
   // Through commit (a nested transaction): a policy change reaches the replicas like any other.
   async putPolicy(auth: Auth, target: Target, text: string, blockPublic: boolean): Promise<Result<Identity>> {
-    return this.commit(() => this.policies.put(auth, target, text, blockPublic));
+    return this.commit(() => this.policies.put(auth, target, text, blockPublic), auth);
   }
 
   async deletePolicy(auth: Auth, target: Target): Promise<Result<Identity>> {
-    return this.commit(() => this.policies.remove(auth, target));
+    return this.commit(() => this.policies.remove(auth, target), auth);
   }
 
   async validatePolicy(auth: Auth, target: Target, text: string): Promise<Result<PolicyValidation>> {
@@ -484,7 +494,7 @@ export class SecretObject extends DurableObject<Env> {
       if (!replicas.ok) return replicas;
       const added = new Set(regions.map((r) => r.region));
       return ok({ arn: s.arn, name: s.name, replicationStatus: this.replication.statuses().filter((r) => added.has(r.region)) });
-    });
+    }, auth);
   }
 
   /** RemoveRegionsFromReplication: the replicas are deleted by their destinations' next delivery. */
@@ -495,7 +505,7 @@ export class SecretObject extends DurableObject<Env> {
       const s = secret.value;
       this.replication.remove(s, regions);
       return ok({ arn: s.arn, name: s.name, replicationStatus: this.replication.statuses() });
-    });
+    }, auth);
   }
 
   /** StopReplicationToReplica, in the replica's region: the primary forgets it first, then it stands alone. */
@@ -504,8 +514,9 @@ export class SecretObject extends DurableObject<Env> {
     if (!secret.ok) return secret;
     const s = secret.value;
     if (!isReplica(s)) return fail(invalidParameter("StopReplicationToReplica can only be called on a replica secret, in its Region."));
+    let epoch: number;
     try {
-      await this.objectOf(primaryArnOf(s)).forgetReplica(s.region, s.arn);
+      epoch = await this.objectOf(primaryArnOf(s)).forgetReplica(s.region, s.arn);
     } catch (error) {
       console.error(JSON.stringify({ event: "promote_failed", arn: s.arn, error: String(error) }));
       return fail({ code: "InternalServiceError", message: "The primary secret could not be reached; the replica was not promoted. Try again." });
@@ -513,9 +524,10 @@ export class SecretObject extends DurableObject<Env> {
     return await this.commit(() => {
       const current = this.store.secret();
       if (current?.arn !== s.arn || !isReplica(current)) return fail(notFound());
-      this.replica.promote();
+      // Deliveries the primary sent before it forgot this replica may still arrive: they are refused from here on.
+      this.replica.promote(primaryArnOf(current), epoch);
       return ok({ arn: s.arn, name: s.name });
-    });
+    }, auth);
   }
 
   /** Called by a primary's delivery (replica-sync.ts). */
@@ -526,20 +538,20 @@ export class SecretObject extends DurableObject<Env> {
     return applied.ok ? applied.value : { missing: snapshot.versionIds };
   }
 
-  /** Called by a primary's delivery after its region was removed. */
-  async dropReplica(primaryArn: string): Promise<void> {
-    if (!this.store.written) return;
-    await this.commit(() => ok(this.replica.drop(primaryArn)));
+  /** Called by a primary's delivery after its region was removed (also where no replica was created yet). */
+  async dropReplica(primaryArn: string, epoch: number): Promise<void> {
+    await this.commit(() => ok(this.replica.drop(primaryArn, epoch)));
   }
 
-  /** Called by a replica being promoted. */
-  async forgetReplica(region: string, replicaArn: string): Promise<void> {
-    if (!this.store.written) return;
-    await this.commit(() => {
+  /** Called by a replica being promoted; answers the newest epoch of any delivery this object has sent. */
+  async forgetReplica(region: string, replicaArn: string): Promise<number> {
+    if (!this.store.written) return 0;
+    const forgotten = await this.commit(() => {
       const s = this.store.secret();
       if (s && arnInRegion(s.arn, region) === replicaArn) this.replication.forget(s, region);
-      return ok(undefined);
+      return ok(this.replication.epoch());
     });
+    return forgotten.ok ? forgotten.value : 0;
   }
 
   /** The object of this secret's ARN (in any region). */
@@ -588,8 +600,10 @@ export class SecretObject extends DurableObject<Env> {
         if (s?.deletionAt == null || s.deletionAt > Date.now()) return;
         this.ctx.storage.transactionSync(() => {
           this.outbox.compact();
+          const versionIds = this.store.versionIds();
           this.store.purge();
           this.index.enqueueDelete(s.arn);
+          this.auditLog.versions("EndSecretVersionDelete", s, versionIds);
         });
         await this.settle();
         this.outbox.compact();
@@ -598,24 +612,30 @@ export class SecretObject extends DurableObject<Env> {
   }
 
   /**
-   * Runs a mutation in one transaction; on success, re-arms the alarm and answers once the index holds the change
-   * (bounded). A mutation returns STALE, having written nothing, when the state it was prepared against changed
+   * Runs a mutation in one transaction, with the record of the call that asked for it (`auth`); on success, re-arms
+   * the alarm and answers once the index holds the change (bounded). A mutation returns STALE, having written nothing, when the state it was prepared against changed
    * during its awaits.
    */
-  private async commit<T>(mutation: () => Result<T>): Promise<Result<T>>;
-  private async commit<T>(mutation: () => Result<T> | typeof STALE): Promise<Result<T> | typeof STALE>;
-  private async commit<T>(mutation: () => Result<T> | typeof STALE): Promise<Result<T> | typeof STALE> {
+  private async commit<T>(mutation: () => Result<T>, auth?: Auth): Promise<Result<T>>;
+  private async commit<T>(mutation: () => Result<T> | typeof STALE, auth?: Auth): Promise<Result<T> | typeof STALE>;
+  private async commit<T>(mutation: () => Result<T> | typeof STALE, auth?: Auth): Promise<Result<T> | typeof STALE> {
     const result = this.ctx.storage.transactionSync(() => {
-      const r = mutation();
-      // Every change of a primary is queued for its replicas (replication.ts), in the same transaction.
-      const s = r !== STALE && r.ok && this.store.written ? this.store.secret() : undefined;
-      if (s && !isReplica(s)) this.replication.changed(s);
+      const m = mutation();
+      // A caller's successful change commits with its record (audit-log.ts).
+      const r = m === STALE ? m : this.auditLog.called(auth?.audit, m);
+      if (r !== STALE && r.ok) this.replicateChange();
       // Delivered outbox entries are deleted by the next commit that writes anyway: no storage write of their own.
       if (r !== STALE && r.ok && this.store.written) this.outbox.compact();
       return r;
     });
     if (result !== STALE && result.ok) await this.settle();
     return result;
+  }
+
+  /** Every change of a primary is queued for its replicas (replication.ts). Call inside the change's transaction. */
+  private replicateChange(): void {
+    const s = this.store.written ? this.store.secret() : undefined;
+    if (s && !isReplica(s)) this.replication.changed(s);
   }
 
   private async settle(): Promise<void> {

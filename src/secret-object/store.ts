@@ -25,7 +25,7 @@ export interface VersionRow {
 }
 
 /** A version's metadata, without its envelope: what ListSecretVersionIds reports. */
-export type VersionMeta = Pick<VersionRow, "versionId" | "seq" | "createdAt" | "lastAccessedDay" | "kmsKeyId">;
+export type VersionMeta = Pick<VersionRow, "versionId" | "seq" | "createdAt" | "lastAccessedDay" | "kmsKeyId" | "empty">;
 
 type Row = Record<string, SqlStorageValue>;
 
@@ -102,7 +102,7 @@ export class Store {
     }
     if (!includeDeprecated) where.push("version_id IN (SELECT version_id FROM stages)");
     const rows = this.sql.exec(
-      `SELECT version_id, seq, created_at, last_accessed_day, kms_key_id FROM versions
+      `SELECT version_id, seq, created_at, last_accessed_day, kms_key_id, empty FROM versions
        ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT ?`,
       ...params, limit,
     );
@@ -112,6 +112,7 @@ export class Store {
       createdAt: r.created_at as number,
       lastAccessedDay: r.last_accessed_day as number | null,
       kmsKeyId: r.kms_key_id as string,
+      empty: r.empty === 1,
     }));
   }
 
@@ -159,12 +160,21 @@ export class Store {
   }
 
   /** Deprecated versions (no label) beyond the newest `keep`, created before `olderThan`. */
-  pruneDeprecated(keep: number, olderThan: number): void {
-    this.sql.exec(
-      `DELETE FROM versions WHERE version_id NOT IN (SELECT version_id FROM stages)
-         AND created_at < ? AND seq NOT IN (SELECT seq FROM versions ORDER BY seq DESC LIMIT ?)`,
-      olderThan, keep,
-    );
+  /** Deletes deprecated versions beyond the newest `keep`, none younger than `olderThan`; returns their ids. */
+  pruneDeprecated(keep: number, olderThan: number): string[] {
+    return this.sql
+      .exec(
+        `DELETE FROM versions WHERE version_id NOT IN (SELECT version_id FROM stages)
+           AND created_at < ? AND seq NOT IN (SELECT seq FROM versions ORDER BY seq DESC LIMIT ?) RETURNING version_id`,
+        olderThan, keep,
+      )
+      .toArray()
+      .map((r) => r.version_id as string);
+  }
+
+  /** Every version's id, oldest first. */
+  versionIds(): string[] {
+    return this.sql.exec("SELECT version_id FROM versions ORDER BY seq").toArray().map((r) => r.version_id as string);
   }
 
   /** A replica mirrors its primary's pruning: versions the primary no longer holds go (after their labels). */

@@ -3,6 +3,7 @@
 import { type Result, fail, ok } from "../domain/result";
 import { AWSCURRENT, AWSPENDING, AWSPREVIOUS, attachNewVersion, labelsByVersion } from "../domain/stages";
 import { type DomainError, exists, invalidRequest, tokenInUse } from "../domain/errors";
+import type { AuditLog } from "./audit-log";
 import type { IndexSync } from "./index-sync";
 import type { SecretRow, Store, VersionRow } from "./store";
 import type { CreateInput, SecretValue, WriteResult } from "./types";
@@ -19,6 +20,7 @@ export class Versions {
     private readonly vault: Vault,
     private readonly index: IndexSync,
     private readonly storage: DurableObjectStorage,
+    private readonly audit: AuditLog,
   ) {}
 
   /** A ClientRequestToken already used: the same value is a no-op, a different value an error. */
@@ -89,9 +91,13 @@ export class Versions {
     return labelsByVersion(this.store.stages()).get(versionId) ?? [];
   }
 
-  /** Versions without labels beyond the newest 100, never one younger than a day. */
+  /** Versions without labels beyond the newest 100, never one younger than a day; each leaves its deletion events. */
   prune(): void {
-    this.store.pruneDeprecated(KEEP_VERSIONS, Date.now() - DAY);
+    const pruned = this.store.pruneDeprecated(KEEP_VERSIONS, Date.now() - DAY);
+    const s = pruned.length > 0 ? this.store.secret() : undefined;
+    if (!s) return;
+    this.audit.versions("StartSecretVersionDelete", s, pruned);
+    this.audit.versions("EndSecretVersionDelete", s, pruned);
   }
 
   /** LastAccessedDate has day resolution, so at most one write per version per day. */

@@ -30,6 +30,17 @@ async function settled(secretId: string, attempts = 100): Promise<Status[]> {
   throw new Error(`replication of ${secretId} did not settle: ${JSON.stringify(await statuses(secretId))}`);
 }
 
+/** A new secret `prefix-…` with one replica region, once the replica is in sync. */
+async function replicatedSecret(prefix: string, region: string, secretString = "v1") {
+  const name = uniqueName(prefix);
+  const created = await createSecret(name, secretString, { AddReplicaRegions: [{ Region: region }] });
+  await settled(name);
+  return { name, created };
+}
+
+const PASSWORDS = "arn:aws:lambda:us-east-1:111122223333:function:passwords";
+const UNREACHABLE = "arn:aws:lambda:us-east-1:111122223333:function:unreachable";
+
 const value = async (secretId: string, region: string) => sm("GetSecretValue", { SecretId: secretId }, { region });
 
 /** Swaps the primary's REPLICA_REGIONS_UNAVAILABLE (the fault hook) on the live object. */
@@ -224,7 +235,7 @@ describe("sync through the outbox", () => {
         const r = (instance as unknown as { replication: any; store: any }).replication;
         const s = (instance as unknown as { store: any }).store.secret();
         const ids = (instance as unknown as { store: any }).store.versionPage(undefined, true, 1000).map((v: { versionId: string }) => v.versionId);
-        const snap = r.snapshot(s, "eu-central-1", null, false, ids) as ReplicaSnapshot;
+        const snap = r.snapshot(s, "eu-central-1", null, r.rows.get("eu-central-1").epoch, false, ids) as ReplicaSnapshot;
         snap.versions = await r.seal(s.arn, snap, "alias/aws/secretsmanager", ids);
         return snap;
       });
@@ -256,6 +267,44 @@ describe("sync through the outbox", () => {
     expect(await stages("eu-central-1")).toEqual(await stages(PRIMARY));
   });
 
+  it("a rotation's outcome reaches the replica: the new AWSCURRENT, LastRotatedDate, NextRotationDate and RotationRules", async () => {
+    const region = "ap-east-1";
+    const { name } = await replicatedSecret("repl-rotated", region);
+    const crt = token();
+    const rules = { AutomaticallyAfterDays: 3 };
+    expect((await sm("RotateSecret", { SecretId: name, ClientRequestToken: crt, RotationLambdaARN: PASSWORDS, RotationRules: rules })).status).toBe(200);
+    let primary = (await sm("DescribeSecret", { SecretId: name })).body;
+    for (let i = 0; i < 200 && primary.LastRotatedDate === undefined; i++) {
+      await sleep(50);
+      primary = (await sm("DescribeSecret", { SecretId: name })).body;
+    }
+    expect(primary.VersionIdsToStages[crt]).toContain("AWSCURRENT");
+    await settled(name);
+    const replica = (await sm("DescribeSecret", { SecretId: name }, { region })).body;
+    const rotation = (d: Record<string, unknown>) =>
+      Object.fromEntries(["RotationEnabled", "RotationLambdaARN", "RotationRules", "LastRotatedDate", "NextRotationDate", "VersionIdsToStages"].map((k) => [k, d[k]]));
+    expect(rotation(replica)).toEqual(rotation(primary));
+    expect(replica.RotationRules).toEqual(rules);
+    expect((await value(name, region)).body).toMatchObject({ VersionId: crt, SecretString: (await value(name, PRIMARY)).body.SecretString });
+  });
+
+  it("a rotation's value-less AWSPENDING placeholder does not hold up a replica; the version follows once it has a value", async () => {
+    const region = "eu-west-1";
+    const { name } = await replicatedSecret("repl-rotating", region);
+    const pending = token();
+    const rotated = await sm("RotateSecret", { SecretId: name, ClientRequestToken: pending, RotationLambdaARN: UNREACHABLE });
+    expect(rotated.status).toBe(200);
+    expect((await sm("TagResource", { SecretId: name, Tags: [{ Key: "during", Value: "rotation" }] })).status).toBe(200);
+    expect((await settled(name))[0]!.Status).toBe("InSync");
+    const replica = (await sm("DescribeSecret", { SecretId: name }, { region })).body;
+    expect(replica).toMatchObject({ Tags: [{ Key: "during", Value: "rotation" }], RotationEnabled: true });
+    expect(replica.VersionIdsToStages).not.toHaveProperty(pending);
+    // The function's PutSecretValue fills the placeholder: the replica gets the version, AWSPENDING with it.
+    expect((await sm("PutSecretValue", { SecretId: name, ClientRequestToken: pending, SecretString: "v2", VersionStages: ["AWSPENDING"] })).status).toBe(200);
+    expect((await settled(name))[0]!.Status).toBe("InSync");
+    expect((await sm("GetSecretValue", { SecretId: name, VersionStage: "AWSPENDING" }, { region })).body).toMatchObject({ SecretString: "v2", VersionId: pending });
+  });
+
   it("an unavailable region is retried (InProgress, then Failed with a StatusMessage) without blocking another or the primary, and catches up", async () => {
     const name = uniqueName("repl-fault");
     await createSecret(name, "before", { AddReplicaRegions: [{ Region: "ap-northeast-1" }, { Region: "ap-south-1" }] });
@@ -280,5 +329,121 @@ describe("sync through the outbox", () => {
     for (let i = 0; i < 6 && (await statuses(name))[0]!.Status !== "InSync"; i++) await runDurableObjectAlarm(secretStub(name));
     expect((await settled(name)).map((r) => r.Status)).toEqual(["InSync", "InSync"]);
     expect((await value(name, "ap-northeast-1")).body.SecretString).toBe("after");
+  });
+});
+
+describe("a promoted replica is fenced off from its former primary", () => {
+  /**
+   * Holds the primary's deliveries to `region` in flight: each snapshot (or drop) is kept and the call fails, as a
+   * timeout would, so the test can make it arrive at the replica later, in whatever order it wants. release() lets
+   * the primary's deliveries through again.
+   */
+  async function holdDeliveries(name: string, region: string) {
+    const held: ReplicaSnapshot[] = [];
+    const drops: { primaryArn: string; epoch: number }[] = [];
+    type Replication = { objectOf: (arn: string) => unknown };
+    const replicationOf = (instance: unknown) => (instance as { replication: Replication }).replication;
+    let real: Replication["objectOf"] | undefined;
+    await runInDurableObject(secretStub(name), (instance) => {
+      const replication = replicationOf(instance);
+      real = replication.objectOf;
+      replication.objectOf = (arn: string) =>
+        arn.includes(`:${region}:`)
+          ? {
+              applyReplica: async (snapshot: ReplicaSnapshot) => { held.push(snapshot); throw new Error("held in flight"); },
+              dropReplica: async (primaryArn: string, epoch: number) => { drops.push({ primaryArn, epoch }); throw new Error("held in flight"); },
+            }
+          : real!(arn);
+    });
+    const release = () => runInDurableObject(secretStub(name), (instance) => void (replicationOf(instance).objectOf = real!));
+    return { held, drops, release };
+  }
+
+  const deliverLate = (name: string, region: string, snapshot: ReplicaSnapshot) =>
+    runInDurableObject(secretStub(name, { region }), (i) => (i as unknown as SecretObject).applyReplica(snapshot));
+
+  it("a ForceOverwriteReplicaSecret delivery in flight at promotion never overwrites the promoted secret's acknowledged write", async () => {
+    const region = "eu-south-1";
+    const { name, created } = await replicatedSecret("repl-fence", region, "from-primary");
+    const { held } = await holdDeliveries(name, region);
+    // The region started over with ForceOverwriteReplicaSecret: its delivery leaves the primary and is held.
+    const forced = await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: region }], ForceOverwriteReplicaSecret: true });
+    expect(forced.status).toBe(200);
+    for (let i = 0; i < 100 && held.length === 0; i++) await sleep(20);
+    expect(held.map((s) => s.overwrite)).toEqual([true]);
+    // Meanwhile the replica is promoted and the standalone secret accepts a write.
+    const promoted = await sm("StopReplicationToReplica", { SecretId: inRegion(created.ARN, region) }, { region });
+    expect(promoted.status, JSON.stringify(promoted.body)).toBe(200);
+    const written = await sm("PutSecretValue", { SecretId: name, SecretString: "acknowledged", ClientRequestToken: token() }, { region });
+    expect(written.status).toBe(200);
+    // The held delivery arrives now (and again, as a retry would): refused both times, the write stands.
+    const acks = [await deliverLate(name, region, held[0]!), await deliverLate(name, region, held[0]!)];
+    expect((await value(name, region)).body).toMatchObject({ SecretString: "acknowledged", VersionId: written.body.VersionId });
+    for (const ack of acks) expect(ack).not.toHaveProperty("applied");
+    const described = await sm("DescribeSecret", { SecretId: name }, { region });
+    expect(described.body.PrimaryRegion).toBeUndefined();
+    expect((await statuses(name))).toEqual([]);
+  });
+
+  it("a delivery in flight when its region is removed does not bring the replica back; adding the region again does", async () => {
+    const region = "il-central-1";
+    const { name } = await replicatedSecret("repl-dropfence", region);
+    const { held, release } = await holdDeliveries(name, region);
+    await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: region }], ForceOverwriteReplicaSecret: true });
+    for (let i = 0; i < 100 && held.length === 0; i++) await sleep(20);
+    await release();
+    expect((await sm("RemoveRegionsFromReplication", { SecretId: name, RemoveReplicaRegions: [region] })).status).toBe(200);
+    for (let i = 0; i < 100 && (await value(name, region)).status === 200; i++) await sleep(50);
+    expect((await value(name, region)).body.__type).toBe("ResourceNotFoundException");
+    const ack = await deliverLate(name, region, held[0]!);
+    expect((await value(name, region)).body.__type).toBe("ResourceNotFoundException");
+    expect(ack).not.toHaveProperty("applied");
+    expect((await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: region }] })).status).toBe(200);
+    expect((await settled(name))[0]).toMatchObject({ Region: region, Status: "InSync" });
+    expect((await value(name, region)).body.SecretString).toBe("v1");
+  });
+
+  it("a removal's drop still on its way when the region is added back leaves the new replica alone", async () => {
+    const region = "me-central-1";
+    const { name } = await replicatedSecret("repl-late-drop", region);
+    const { drops, release } = await holdDeliveries(name, region);
+    expect((await sm("RemoveRegionsFromReplication", { SecretId: name, RemoveReplicaRegions: [region] })).status).toBe(200);
+    for (let i = 0; i < 100 && drops.length === 0; i++) await sleep(20);
+    expect(drops).toHaveLength(1);
+    await release();
+    expect((await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: region }] })).status).toBe(200);
+    expect((await settled(name))[0]).toMatchObject({ Region: region, Status: "InSync" });
+    const { primaryArn, epoch } = drops[0]!;
+    await runInDurableObject(secretStub(name, { region }), (i) => (i as unknown as SecretObject).dropReplica(primaryArn, epoch));
+    expect((await value(name, region)).body).toMatchObject({ SecretString: "v1" });
+    expect((await sm("DescribeSecret", { SecretId: name }, { region })).body.PrimaryRegion).toBe(PRIMARY);
+  });
+
+  it("re-replicating to that region later follows AWS: Failed without ForceOverwriteReplicaSecret, replaced with it", async () => {
+    const region = "eu-central-2";
+    const { name, created } = await replicatedSecret("repl-refence", region, "from-primary");
+    const { held, release } = await holdDeliveries(name, region);
+    await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: region }], ForceOverwriteReplicaSecret: true });
+    for (let i = 0; i < 100 && held.length === 0; i++) await sleep(20);
+    expect((await sm("StopReplicationToReplica", { SecretId: name }, { region })).status).toBe(200);
+    expect((await sm("PutSecretValue", { SecretId: name, SecretString: "standalone", ClientRequestToken: token() }, { region })).status).toBe(200);
+    // The primary's deliveries go through again from here on.
+    await release();
+
+    const plain = await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: region }] });
+    expect(plain.status).toBe(200);
+    expect(await settled(name)).toEqual([
+      { Region: region, KmsKeyId: "alias/aws/secretsmanager", Status: "Failed", StatusMessage: "Secret with this name already exists in this region" },
+    ]);
+    expect((await value(name, region)).body.SecretString).toBe("standalone");
+
+    const forced = await sm("ReplicateSecretToRegions", { SecretId: name, AddReplicaRegions: [{ Region: region }], ForceOverwriteReplicaSecret: true });
+    expect(forced.status).toBe(200);
+    expect((await settled(name))[0]).toMatchObject({ Region: region, Status: "InSync" });
+    expect((await value(name, region)).body).toMatchObject({ SecretString: "from-primary", ARN: inRegion(created.ARN, region) });
+    expect((await sm("DescribeSecret", { SecretId: name }, { region })).body.PrimaryRegion).toBe(PRIMARY);
+    // The delivery held before the promotion still changes nothing at the replica the primary owns again.
+    await deliverLate(name, region, held[0]!);
+    expect((await value(name, region)).body.SecretString).toBe("from-primary");
   });
 });

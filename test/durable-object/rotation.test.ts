@@ -4,6 +4,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { dueRotations } from "../../src/index-db/secrets-index";
 import { wakeDueRotations } from "../../src/scheduled";
 import { MAX_RUNS } from "../../src/secret-object/rotation";
 import { createSecret, secretStub, sleep, uniqueName, waitForIndexRow } from "../support/fixtures";
@@ -77,6 +78,46 @@ describe("rotation duty", () => {
     const again = await sm("RotateSecret", { SecretId: name, ClientRequestToken: token() });
     expect(errorOf(again).message).toBe("A previous rotation isn't complete. That rotation will be reattempted.");
     expect((await stateOf(name)).row).toMatchObject({ token: crt, attempts: 0 });
+  });
+
+  it("a replica never rotates: its due schedule starts nothing from its alarm, and the cron sweep skips it", async () => {
+    const name = uniqueName("rot-replica");
+    const region = "eu-west-1";
+    const created = await createSecret(name, "first", { AddReplicaRegions: [{ Region: region }] });
+    const first = token();
+    await sm("RotateSecret", { SecretId: name, ClientRequestToken: first, RotationLambdaARN: PASSWORDS, RotationRules: { AutomaticallyAfterDays: 2 } });
+    await until(async () => (await stagesOf(name))[first]?.includes("AWSCURRENT") ?? false);
+    const described = async () => (await sm("DescribeSecret", { SecretId: name }, { region })).body;
+    await until(async () => (await described()).VersionIdsToStages[first]?.includes("AWSCURRENT") && (await described()).LastRotatedDate !== undefined);
+    const before = await described();
+    expect(before).toMatchObject({ RotationEnabled: true, PrimaryRegion: "us-east-1" });
+
+    // Due now in the replica's object: its alarm runs and starts nothing.
+    const replica = secretStub(name, { region });
+    const replicaState = () =>
+      runInDurableObject(replica, (_i, state) => ({
+        row: state.storage.sql.exec("SELECT * FROM rotation").toArray()[0],
+        due: state.storage.sql.exec("SELECT rotation_due_at FROM secret").one().rotation_due_at,
+      }));
+    await runInDurableObject(replica, async (_i, state) => {
+      state.storage.sql.exec("UPDATE secret SET rotation_due_at = 1");
+      await state.storage.setAlarm(Date.now());
+    });
+    await runDurableObjectAlarm(replica);
+    expect(await replicaState()).toEqual({ row: undefined, due: 1 });
+
+    // Due in the index too: the sweep lists the primary's due rotations, never the replica's.
+    const replicaArn = created.ARN.replace(":us-east-1:", `:${region}:`);
+    await waitForIndexRow(replicaArn, (row) => row !== null);
+    await env.DB.prepare("UPDATE secrets SET rotation_due_at = 1 WHERE arn IN (?, ?)").bind(replicaArn, created.ARN).run();
+    const due = await dueRotations(env.DB, Date.now(), 100_000);
+    expect(due.filter((r) => r.name === name).map((r) => r.region)).toEqual(["us-east-1"]);
+    // The primary's own due rotation is not the subject here: it stays put while the sweep runs.
+    await runInDurableObject(secretStub(name), (_i, state) => void state.storage.sql.exec("UPDATE secret SET rotation_enabled = 0"));
+    await wakeDueRotations(env, Date.now());
+    await runDurableObjectAlarm(replica);
+    expect((await replicaState()).row).toBeUndefined();
+    expect((await described()).VersionIdsToStages).toEqual(before.VersionIdsToStages);
   });
 
   it("the cron sweep arms the alarm of an object whose due rotation lost it", async () => {

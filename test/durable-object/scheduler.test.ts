@@ -15,8 +15,10 @@ async function alarmState(name: string) {
   return runInDurableObject(secretStub(name), async (_i, state) => {
     const sql = state.storage.sql;
     const deadline = (sql.exec("SELECT deletion_at FROM secret").toArray()[0]?.deletion_at as number | null | undefined) ?? undefined;
-    const nextTry = (sql.exec("SELECT MIN(next_at) AS at FROM outbox").one().at as number | null) ?? undefined;
-    return { alarm: await state.storage.getAlarm(), deadline, nextTry, outbox: sql.exec("SELECT count(*) AS n FROM outbox").one().n as number };
+    // The index's entries (the audit trail's, delivered at once, wait for the next commit or alarm to be deleted).
+    const nextTry = (sql.exec("SELECT MIN(next_at) AS at FROM outbox WHERE destination = 'index'").one().at as number | null) ?? undefined;
+    const outbox = sql.exec("SELECT count(*) AS n FROM outbox WHERE destination = 'index'").one().n as number;
+    return { alarm: await state.storage.getAlarm(), deadline, nextTry, outbox };
   });
 }
 

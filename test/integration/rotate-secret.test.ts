@@ -149,6 +149,87 @@ describe("CancelRotateSecret", () => {
   });
 });
 
+describe("a managed external secret (a partner Type)", () => {
+  const ROLE = "arn:aws:iam::111122223333:role/partner-rotation";
+  const METADATA = [{ Key: "apiVersion", Value: "v65.0" }];
+
+  it("rotates without Lambda through its Type's adapter, with the role and metadata stored and shown", async () => {
+    const name = uniqueName("rot-partner");
+    await createSecret(name, JSON.stringify({ clientId: "app", clientSecret: "old" }), { Type: "ExamplePartnerSecret" });
+    const crt = token();
+    const rotated = await sm("RotateSecret", {
+      SecretId: name, ClientRequestToken: crt, ExternalSecretRotationRoleArn: ROLE, ExternalSecretRotationMetadata: METADATA,
+      RotationRules: { AutomaticallyAfterDays: 30 },
+    });
+    expect(rotated.body).toMatchObject({ Name: name, VersionId: crt });
+    const d = await until(() => describeSecret(name), (body) => body.VersionIdsToStages[crt]?.includes("AWSCURRENT"));
+    expect(d).toMatchObject({
+      Type: "ExamplePartnerSecret", RotationEnabled: true, ExternalSecretRotationRoleArn: ROLE, ExternalSecretRotationMetadata: METADATA,
+      RotationRules: { AutomaticallyAfterDays: 30 },
+    });
+    expect(d).not.toHaveProperty("RotationLambdaARN");
+    const value = JSON.parse((await sm("GetSecretValue", { SecretId: name })).body.SecretString);
+    expect(value.clientId).toBe("app");
+    expect(value.clientSecret).toMatch(/^.{24}$/);
+    // The stored role and metadata serve the next rotation.
+    const again = token();
+    expect((await sm("RotateSecret", { SecretId: name, ClientRequestToken: again })).status).toBe(200);
+    expect((await until(() => describeSecret(name), (body) => body.VersionIdsToStages[again]?.includes("AWSCURRENT"))).VersionIdsToStages[again]).toContain("AWSCURRENT");
+  });
+
+  it("refuses, in order and storing nothing: a RotationLambdaARN, no role given or stored, a Type without an adapter", async () => {
+    const name = uniqueName("rot-partner");
+    await createSecret(name, "{}", { Type: "ExamplePartnerSecret" });
+    const lambda = await sm("RotateSecret", { SecretId: name, ClientRequestToken: token(), RotationLambdaARN: PASSWORDS, ExternalSecretRotationRoleArn: ROLE });
+    expect(errorOf(lambda)).toEqual({ code: "InvalidRequestException", message: "Rotation Lambda ARN is not supported for a managed external secret." });
+    const noRole = await sm("RotateSecret", { SecretId: name, ClientRequestToken: token(), ExternalSecretRotationMetadata: METADATA });
+    expect(errorOf(noRole)).toEqual({ code: "InvalidRequestException", message: "No ExternalSecretRotationRoleArn is associated with this managed external secret." });
+    const other = uniqueName("rot-partner");
+    await createSecret(other, "{}", { Type: "UnconfiguredPartner" });
+    const unconfigured = await sm("RotateSecret", { SecretId: other, ClientRequestToken: token(), ExternalSecretRotationRoleArn: ROLE });
+    expect(errorOf(unconfigured)).toEqual({
+      code: "InvalidRequestException", message: "Secrets Manager can't rotate secrets of Type UnconfiguredPartner: no rotation adapter is configured for it.",
+    });
+    for (const secret of [name, other]) {
+      const d = await describeSecret(secret);
+      for (const key of ["RotationEnabled", "ExternalSecretRotationRoleArn", "ExternalSecretRotationMetadata"]) expect(d).not.toHaveProperty(key);
+      expect(Object.keys(d.VersionIdsToStages)).toHaveLength(1);
+    }
+  });
+});
+
+describe("on a replica", () => {
+  const REPLICA_WRITE = { code: "InvalidParameterException", message: "Operation not permitted on a replica secret. Call must be made in primary secret's region." };
+
+  it("RotateSecret and CancelRotateSecret are refused with AWS's text, before any rotation check, and change nothing", async () => {
+    const name = uniqueName("rot-replica");
+    const replica = { region: "eu-west-1" };
+    await createSecret(name, "first", { AddReplicaRegions: [{ Region: replica.region }] });
+    const described = () => sm("DescribeSecret", { SecretId: name }, replica);
+    await until(described, (res) => res.status === 200);
+    // Refused as a write on a replica, before E58 (no function stored or given).
+    expect(errorOf(await sm("RotateSecret", { SecretId: name, ClientRequestToken: token() }, replica))).toEqual(REPLICA_WRITE);
+
+    // Rotation configured on the primary reaches the replica, which still may neither rotate nor cancel it.
+    const crt = token();
+    await sm("RotateSecret", { SecretId: name, ClientRequestToken: crt, RotationLambdaARN: PASSWORDS, RotationRules: { AutomaticallyAfterDays: 7 } });
+    const primary = await until(() => describeSecret(name), (d) => d.VersionIdsToStages[crt]?.includes("AWSCURRENT"));
+    const before = (await until(described, (res) => res.body.LastRotatedDate === primary.LastRotatedDate)).body;
+    expect(before).toMatchObject({ RotationEnabled: true, RotationLambdaARN: PASSWORDS, PrimaryRegion: "us-east-1" });
+    expect(before.VersionIdsToStages).toEqual(primary.VersionIdsToStages);
+
+    const attempts: [string, Record<string, unknown>][] = [
+      ["RotateSecret", { ClientRequestToken: token() }],
+      ["RotateSecret", { ClientRequestToken: token(), RotationLambdaARN: PASSWORDS, RotationRules: { AutomaticallyAfterDays: 1 }, RotateImmediately: false }],
+      ["CancelRotateSecret", {}],
+    ];
+    for (const [op, input] of attempts) expect(errorOf(await sm(op, { SecretId: name, ...input }, replica)), op).toEqual(REPLICA_WRITE);
+    const after = (await described()).body;
+    expect(after).toMatchObject({ RotationEnabled: true, RotationRules: before.RotationRules, NextRotationDate: before.NextRotationDate });
+    expect(after.VersionIdsToStages).toEqual(before.VersionIdsToStages);
+  });
+});
+
 describe("RotateSecret's condition keys", () => {
   const limited = (op: string, input: unknown) => sm<Record<string, unknown>>(op, input, { accessKeyId: "AKIDROTATIONLIMITED" });
   const denied = (res: Parameters<typeof errorOf>[0]) => errorOf(res).code;

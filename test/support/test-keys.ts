@@ -216,9 +216,13 @@ export const TEST_KMS_KEYS = {
   },
 };
 
-/** Rotation targets of the in-runtime tests: a built-in rotator, and a function no one serves (port 9 refuses). */
+/**
+ * Rotation targets of the in-runtime tests: a built-in rotator, a function no one serves (port 9 refuses), and the
+ * adapter of a partner Type (managed external secrets), here the built-in rotator on one key of the JSON value.
+ */
 export const TEST_ROTATION_FUNCTIONS = {
   "arn:aws:lambda:us-east-1:111122223333:function:passwords": { builtin: "random-password", PasswordLength: 24 },
+  ExamplePartnerSecret: { builtin: "random-password", key: "clientSecret", PasswordLength: 24 },
   "arn:aws:lambda:us-east-1:111122223333:function:unreachable": { url: "http://127.0.0.1:9/2015-03-31/functions/function/invocations", timeoutSeconds: 1 },
 };
 
