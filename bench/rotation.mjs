@@ -7,7 +7,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -15,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import {
   CreateSecretCommand, DescribeSecretCommand, RotateSecretCommand, SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
+import { freePort, sleep } from "./lib/loopback.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const ROTATIONS = Number(process.env.BENCH_ROTATIONS ?? 20);
@@ -22,17 +22,6 @@ const POLL_MS = 5;
 const FUNCTION = "arn:aws:lambda:us-east-1:111122223333:function:bench-rotator";
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const work = mkdtempSync(join(tmpdir(), "secrets-edge-bench-rotation-"));
 const children = [];
 const cleanup = () => {

@@ -1,5 +1,5 @@
 // The console's entry: the page frame (brand, navigation, signed-in key) and a hash router over the views.
-// Routes carry secret names only, never a value: #/ (list), #/create, #/secret/<name or ARN>, #/audit[/<secret name>].
+// Routes carry secret names only, never a value: #/ (list), #/create, #/secret/<name or ARN>, #/audit[/<secret ARN>].
 import { h } from "./dom";
 import { currentSession, signOut } from "./session";
 import { auditView } from "./views/audit";

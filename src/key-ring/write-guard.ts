@@ -3,11 +3,11 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { AwsError } from "../protocol/errors";
-import { CLOUDTRAIL_PREFIX } from "../protocol/targets";
+import { CLOUDTRAIL_PREFIXES } from "../protocol/targets";
 import { admitWrites, describeProblem } from "./ring-guard";
 
 const READ_ONLY = /^secretsmanager\.(Get|Describe|List|BatchGet|Validate)[A-Za-z]*$/;
-const READS = (target: string) => READ_ONLY.test(target) || target === `${CLOUDTRAIL_PREFIX}LookupEvents`;
+const READS = (target: string) => READ_ONLY.test(target) || CLOUDTRAIL_PREFIXES.some((prefix) => target === `${prefix}LookupEvents`);
 
 export const keyRingGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!READS(c.req.header("x-amz-target") ?? "")) {

@@ -8,7 +8,7 @@ import { operations } from "../operations";
 import type { AnyOperation } from "../operations/operation";
 import { AwsError } from "./errors";
 import { BadJson, normaliseBody } from "./json";
-import { CLOUDTRAIL_PREFIX, SECRETS_MANAGER_PREFIX } from "./targets";
+import { CLOUDTRAIL_PREFIXES, SECRETS_MANAGER_PREFIX } from "./targets";
 import { toAwsError } from "./validation";
 
 export const MAX_BODY_BYTES = 1 << 20;
@@ -16,7 +16,7 @@ export const MAX_BODY_BYTES = 1 << 20;
 /** Each target namespace: its prefix, the service that records its events, and its operations. */
 const NAMESPACES: { prefix: string; eventSource: string; operations: Record<string, AnyOperation> }[] = [
   { prefix: SECRETS_MANAGER_PREFIX, eventSource: "secretsmanager.amazonaws.com", operations },
-  { prefix: CLOUDTRAIL_PREFIX, eventSource: "cloudtrail.amazonaws.com", operations: cloudTrailOperations },
+  ...CLOUDTRAIL_PREFIXES.map((prefix) => ({ prefix, eventSource: "cloudtrail.amazonaws.com", operations: cloudTrailOperations })),
 ];
 
 export interface ResolvedTarget {

@@ -1,5 +1,5 @@
 // What the console's browser tests share: a signed-in page in its own browser context (clipboard allowed), a record
-// of every URL it visited or requested and of the errors it logged, and readers for the secret page's sections.
+// of every URL it visited or requested and of the errors it logged, and readers for the secret page's sections and details.
 import { expect } from "vitest";
 import type { Browser, Locator, Page } from "playwright-core";
 
@@ -31,7 +31,8 @@ const isExpectedApiError = (text: string) => /^Failed to load resource: the serv
 
 /** Signs in from the keyboard alone: the access key field has focus; Tab moves on; Enter submits. */
 export async function signInWithKeyboard(page: Page, key: { accessKeyId: string; secretAccessKey: string }): Promise<void> {
-  await page.waitForFunction("document.activeElement?.getAttribute('name') === 'accessKeyId'");
+  // A locator, not waitForFunction("…"): the page's CSP refuses the eval a string predicate needs once it polls.
+  await page.locator("input[name=accessKeyId]:focus").waitFor();
   await page.keyboard.type(key.accessKeyId);
   await page.keyboard.press("Tab");
   await page.keyboard.type(key.secretAccessKey);
@@ -80,3 +81,10 @@ export async function findByName(page: Page, prefix: string, name: string): Prom
     })
     .toBe(1);
 }
+
+/** The value shown for `term` in a definition list of `area` (e.g. the Rotation section's "Last rotated"). */
+export const detail = async (area: Locator, term: string): Promise<string> =>
+  (await area.locator(`dl.details > dt:text-is(${JSON.stringify(term)}) + dd`).textContent()) ?? "";
+
+/** How the console prints a date (console/src/dom.ts formatDate). */
+export const shownDate = (date: Date | undefined): string => (date ? date.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC") : "—");

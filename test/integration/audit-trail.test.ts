@@ -319,4 +319,16 @@ describe("audit trail: LookupEvents", () => {
     const unknown = await lookupEvents({}, { region, headers: { "x-amz-target": "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.CreateTrail" } });
     expect(errorOf(unknown).code).toBe("UnknownOperationException");
   });
+
+  it("answers LookupEvents under the target the AWS SDK for JavaScript v3 sends (CloudTrail_20131101.LookupEvents)", async () => {
+    const region = isolatedRegion();
+    await sm("GetRandomPassword", {}, { region });
+    const short = await lookupEvents({}, { region, headers: { "x-amz-target": "CloudTrail_20131101.LookupEvents" } });
+    expect(short.status).toBe(200);
+    expect(short.body.Events.map((e) => e.EventName)).toEqual(["GetRandomPassword"]);
+    const wrongScope = await lookupEvents({}, { region, service: "secretsmanager", headers: { "x-amz-target": "CloudTrail_20131101.LookupEvents" } });
+    expect(errorOf(wrongScope)).toEqual({ code: "InvalidSignatureException", message: "Credential should be scoped to correct service: 'cloudtrail'." });
+    const unknown = await lookupEvents({}, { region, headers: { "x-amz-target": "CloudTrail_20131101.CreateTrail" } });
+    expect(errorOf(unknown).code).toBe("UnknownOperationException");
+  });
 });

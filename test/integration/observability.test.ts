@@ -125,5 +125,8 @@ describe("key-ring guard", () => {
     forgetVerdicts();
     const lookup = await lookupEvents({ MaxResults: 1 });
     expect(lookup.status, JSON.stringify(lookup.body)).toBe(200);
+    // The AWS SDK for JavaScript's form of the target (the web console's) is a read as well.
+    const fromJs = await lookupEvents({ MaxResults: 1 }, { headers: { "x-amz-target": "CloudTrail_20131101.LookupEvents" } });
+    expect(fromJs.status, JSON.stringify(fromJs.body)).toBe(200);
   });
 });

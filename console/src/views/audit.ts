@@ -6,10 +6,10 @@ import { field, form, formatDate, h, run, select, statusLine, table } from "../d
 
 const ATTRIBUTE_KEYS: LookupAttributeKey[] = ["EventName", "ResourceName", "Username", "AccessKeyId", "ReadOnly", "ResourceType", "EventSource", "EventId"];
 
-/** The audit trail; `resourceName` (from #/audit/<name>, a secret page's link) preselects that secret's events. */
+/** The audit trail; `resourceName` (from #/audit/<ARN>, a secret page's link) preselects that secret's events. */
 export function auditView(root: HTMLElement, resourceName: string): void {
   const status = statusLine();
-  const results = h("div", { class: "results", "aria-live": "polite" });
+  const results = h("div", { class: "results", "aria-live": "polite", "aria-busy": "false" });
   const attributeKey = select("attributeKey", [["", "Any"], ...ATTRIBUTE_KEYS.map((key): [string, string] => [key, key])], resourceName ? "ResourceName" : "");
   const attributeValue = h("input", { name: "attributeValue", value: resourceName, spellcheck: "false", autocomplete: "off" });
   const start = h("input", { name: "startTime", type: "datetime-local", step: 1 });
@@ -18,9 +18,15 @@ export function auditView(root: HTMLElement, resourceName: string): void {
   let request: LookupEventsRequest = {};
   let tokens: (string | undefined)[] = [undefined];
   let page = 0;
+  let latest = 0;
 
   const load = async () => {
+    // A newer search or page may be asked for before this answer arrives: only the last one asked for renders.
+    const generation = ++latest;
+    results.setAttribute("aria-busy", "true");
     const answer = await run(status, null, () => cloudTrail().send(new LookupEventsCommand({ ...request, NextToken: tokens[page] })));
+    if (generation !== latest) return;
+    results.setAttribute("aria-busy", "false");
     if (!answer) return results.replaceChildren();
     tokens[page + 1] = answer.NextToken;
     tokens.length = page + 2;
@@ -65,17 +71,36 @@ export function auditView(root: HTMLElement, resourceName: string): void {
 function eventsTable(events: TrailEvent[]): HTMLElement {
   if (!events.length) return h("p", { class: "empty card" }, "No events match.");
   return table(
-    ["Time", "Event", "User", "Access key", "Resources", "Record"],
-    events.map((event) => [
-      formatDate(event.EventTime),
-      h("strong", {}, event.EventName ?? ""),
-      event.Username ?? "",
-      event.AccessKeyId ? h("code", {}, event.AccessKeyId) : "",
-      (event.Resources ?? []).map((resource) => resource.ResourceName).join(", "),
-      event.CloudTrailEvent ? h("details", {}, h("summary", {}, "Show"), h("pre", { class: "record" }, pretty(event.CloudTrailEvent))) : "",
-    ]),
+    ["Time", "Event", "Caller", "Access key", "Outcome", "Resources", "Record"],
+    events.map((event) => {
+      const record = parse(event.CloudTrailEvent);
+      return [
+        formatDate(event.EventTime),
+        h("strong", {}, event.EventName ?? ""),
+        // The service's own events (rotation steps, version purges) have no user: the service invoked them.
+        event.Username ?? record.userIdentity?.invokedBy ?? "",
+        event.AccessKeyId ? h("code", {}, event.AccessKeyId) : "",
+        record.errorCode ? h("span", { class: "badge error", title: record.errorMessage }, record.errorCode) : record.errorMessage ? h("span", { class: "badge error" }, "Failed") : h("span", { class: "badge ok" }, "Success"),
+        (event.Resources ?? []).map((resource) => resource.ResourceName).join(", "),
+        event.CloudTrailEvent ? h("details", {}, h("summary", {}, "Show"), h("pre", { class: "record" }, pretty(event.CloudTrailEvent))) : "",
+      ];
+    }),
     "Events",
   );
+}
+
+interface TrailRecord {
+  userIdentity?: { invokedBy?: string };
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+function parse(record: string | undefined): TrailRecord {
+  try {
+    return (JSON.parse(record ?? "{}") as TrailRecord | null) ?? {};
+  } catch {
+    return {};
+  }
 }
 
 function pretty(record: string): string {

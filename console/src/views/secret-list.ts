@@ -40,7 +40,10 @@ export function listView(root: HTMLElement): void {
   const sortOrder = select("sortOrder", [["", "Default (descending)"], ["asc", "Ascending"], ["desc", "Descending"]], query.sortOrder);
   const pageSize = select("pageSize", ["10", "25", "50", "100"].map((n) => [n, n]), String(query.pageSize));
 
+  let latest = 0;
   const load = async () => {
+    // A newer search or page may be asked for before this answer arrives: only the last one asked for renders.
+    const generation = ++latest;
     results.setAttribute("aria-busy", "true");
     const request: ListSecretsRequest = {
       MaxResults: query.pageSize,
@@ -51,6 +54,7 @@ export function listView(root: HTMLElement): void {
       ...(query.sortOrder && { SortOrder: query.sortOrder as ListSecretsRequest["SortOrder"] }),
     };
     const page = await run(status, null, () => secretsManager().send(new ListSecretsCommand(request)));
+    if (generation !== latest) return;
     results.setAttribute("aria-busy", "false");
     if (!page) return results.replaceChildren();
     query.tokens[query.page + 1] = page.NextToken;

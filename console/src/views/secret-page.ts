@@ -16,6 +16,8 @@ export interface SectionContext {
   secret: DescribeSecretResponse;
   /** Reloads the page, then shows `message` (the outcome of the action) at its top. */
   reload(message?: string): void;
+  /** Whether this rendering is still on screen (no reload since, and the user has not left the page). */
+  active(): boolean;
 }
 
 export function secretView(root: HTMLElement, secretId: string): () => void {
@@ -25,6 +27,7 @@ export function secretView(root: HTMLElement, secretId: string): () => void {
   root.append(h("nav", { class: "crumbs", "aria-label": "Breadcrumb" }, h("a", { href: "#/" }, "← All secrets")), status, body);
 
   let latest = 0;
+  let left = false;
   const load = async (message?: string) => {
     hideValue?.();
     const generation = ++latest;
@@ -32,7 +35,7 @@ export function secretView(root: HTMLElement, secretId: string): () => void {
     // Two actions in quick succession: only the last reload renders, never an older answer over a newer one.
     if (generation !== latest) return;
     if (!secret) return body.replaceChildren();
-    const context: SectionContext = { secret, reload: (next) => void load(next) };
+    const context: SectionContext = { secret, reload: (next) => void load(next), active: () => generation === latest && !left };
     const value = valueSection(context);
     hideValue = value.hide;
     const heading = h("h1", { tabindex: -1 }, secret.Name ?? secretId);
@@ -45,7 +48,8 @@ export function secretView(root: HTMLElement, secretId: string): () => void {
           "div",
           { class: "actions" },
           secret.DeletedDate ? h("span", { class: "badge warn" }, "Scheduled for deletion") : h("span", { class: "badge ok" }, "Active"),
-          h("a", { class: "button secondary", href: `#/audit/${encodeURIComponent(secret.Name ?? "")}` }, "Audit events"),
+          // The trail names a secret by its ARN (LookupEvents' ResourceName).
+          h("a", { class: "button secondary", href: `#/audit/${encodeURIComponent(secret.ARN ?? "")}` }, "Audit events"),
         ),
       ),
       h("section", { class: "card", "aria-label": "Overview" }, overview(secret)),
@@ -64,7 +68,10 @@ export function secretView(root: HTMLElement, secretId: string): () => void {
     if (message) status.ok(message);
   };
   void load();
-  return () => hideValue?.();
+  return () => {
+    left = true;
+    hideValue?.();
+  };
 }
 
 function overview(secret: DescribeSecretResponse): HTMLDListElement {

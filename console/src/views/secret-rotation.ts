@@ -1,15 +1,32 @@
-// Rotation: its configuration, last and next rotation and an unfinished one (a version still labelled AWSPENDING,
-// which is what a failed rotation leaves); RotateSecret (now, or with a new function and schedule) and
-// CancelRotateSecret.
-import { CancelRotateSecretCommand, RotateSecretCommand, type RotateSecretRequest, type RotationRulesType } from "@aws-sdk/client-secrets-manager";
+// Rotation: its configuration, last and next rotation, and an unfinished one (a version still labelled AWSPENDING):
+// in progress, followed until it ends, or failed, with the failure the trail recorded (rotation-outcome.ts);
+// RotateSecret (now, or with a new function and schedule) and CancelRotateSecret.
+import { CancelRotateSecretCommand, type DescribeSecretResponse, RotateSecretCommand, type RotateSecretRequest, type RotationRulesType } from "@aws-sdk/client-secrets-manager";
 import { secretsManager } from "../aws";
 import { actionButton, details, field, form, formatDate, h, run, section, statusLine } from "../dom";
+import { outcomeOf, pendingVersion, watchRotation } from "./rotation-outcome";
 import type { SectionContext } from "./secret-page";
 
-export function rotationSection({ secret, reload }: SectionContext): HTMLElement {
+export function rotationSection({ secret, reload, active }: SectionContext): HTMLElement {
   const status = statusLine();
   const rules = secret.RotationRules;
-  const pending = Object.entries(secret.VersionIdsToStages ?? {}).find(([, stages]) => stages.includes("AWSPENDING") && !stages.includes("AWSCURRENT"))?.[0];
+  const pending = pendingVersion(secret);
+  const unfinished = h("span", {}, pending ? "AWSPENDING on version " + pending : "None");
+  const lastFailure = h("span", {}, "—");
+  if (pending) {
+    void outcomeOf(secret.ARN!, pending).then((outcome) => {
+      if (!active()) return;
+      if (outcome.state === "failed") {
+        unfinished.replaceChildren(h("span", { class: "badge error" }, "Failed"), ` AWSPENDING left on version ${pending}`);
+        lastFailure.replaceChildren(`${formatDate(outcome.time)}: ${outcome.message}`);
+        return;
+      }
+      unfinished.replaceChildren(h("span", { class: "badge warn" }, "In progress"), ` AWSPENDING on version ${pending}`);
+      if (outcome.state === "unknown") lastFailure.replaceChildren(h("span", { class: "muted" }, `Not known: ${outcome.reason}`));
+      const rotated = (now?: DescribeSecretResponse) => (now?.LastRotatedDate?.getTime() ?? 0) > (secret.LastRotatedDate?.getTime() ?? 0);
+      watchRotation(secret, pending, outcome.state === "running", active, (now) => reload(rotated(now) ? "Rotation finished." : undefined));
+    });
+  }
 
   const lambdaArn = h("input", { name: "rotationLambdaArn", value: secret.RotationLambdaARN ?? "", spellcheck: "false", autocomplete: "off" });
   const days = h("input", { name: "automaticallyAfterDays", type: "number", min: 1, max: 1000, value: rules?.AutomaticallyAfterDays ?? "" });
@@ -49,7 +66,8 @@ export function rotationSection({ secret, reload }: SectionContext): HTMLElement
       ["Schedule", schedule(rules)],
       ["Last rotated", formatDate(secret.LastRotatedDate)],
       ["Next rotation", formatDate(secret.NextRotationDate)],
-      ["Unfinished rotation", pending ? h("span", { class: "badge warn" }, `AWSPENDING on version ${pending} (started and not finished, or failed)`) : "None"],
+      ["Unfinished rotation", unfinished],
+      ["Last failure", lastFailure],
     ]),
     h("div", { class: "actions" }, rotateNow, (secret.RotationEnabled || pending) && cancel),
     h(

@@ -1,4 +1,4 @@
-// CloudTrail's operations at this endpoint, keyed by operation name (target prefix CLOUDTRAIL_PREFIX).
+// CloudTrail's operations at this endpoint, keyed by operation name (target prefixes CLOUDTRAIL_PREFIXES).
 import type { AnyOperation } from "../../operations/operation";
 import { lookupEventsOperation } from "./lookup-events";
 
