@@ -27,14 +27,23 @@ export function shardStub(env: Env, accountId: string, region: string, shard: nu
 }
 
 /**
- * The trail of this deployment: each record is appended to a random shard of its (account, region) by the request
- * it records; the shards spread the appends. (Requests cannot share one append: the runtime cancels a request that
- * waits on a promise only another request resolves, as hung.)
+ * The shard this isolate appends to: one, so that its concurrent calls arrive together and share the shard's commits
+ * (AuditTrail.append); isolates, each choosing at random, spread the appends over the shards.
+ */
+let isolateShard: number | undefined;
+
+/**
+ * The trail of this deployment: each record is appended by the request it records, to this isolate's shard of its
+ * (account, region). (Requests cannot share one append: the runtime cancels a request that waits on a promise only
+ * another request resolves, as hung.)
  */
 export function durableTrail(env: Env): Trail {
   return {
-    record: (entry) =>
-      shardStub(env, entry.accountId, entry.region, Math.floor(Math.random() * AUDIT_SHARDS)).append(`[${JSON.stringify(entry)}]`, 1),
+    record: (entry) => {
+      // Chosen at the first call: the global scope may not generate random values.
+      isolateShard ??= Math.floor(Math.random() * AUDIT_SHARDS);
+      return shardStub(env, entry.accountId, entry.region, isolateShard).append(`[${JSON.stringify(entry)}]`, 1);
+    },
   };
 }
 
