@@ -9,10 +9,9 @@ import { AwsError } from "../protocol/errors";
 import { toEntry } from "./events-db";
 import { callerIdentity, unverifiedIdentity } from "./identity";
 import { apiCallRecord, type UserIdentity } from "./record";
-import type { AuditSlot } from "./prepared-call";
+import { type AuditSlot, userAgentOf } from "./prepared-call";
 import { durableTrail, type Trail } from "./trail";
 
-const MAX_USER_AGENT = 1024;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 export function auditTrail(trailOf: (env: Env) => Trail = durableTrail): MiddlewareHandler<AppEnv> {
@@ -39,7 +38,7 @@ export function auditTrail(trailOf: (env: Env) => Trail = durableTrail): Middlew
       recipientAccountId: who.accountId,
       identity: who.identity,
       sourceIp: c.req.header("cf-connecting-ip") ?? "127.0.0.1",
-      userAgent: (c.req.header("user-agent") ?? "").slice(0, MAX_USER_AGENT),
+      userAgent: userAgentOf(c),
       request: c.get("input"),
       members: op && "shape" in op.input ? Object.keys(op.input.shape as object) : [],
       response: error ? undefined : c.get("output"),

@@ -20,6 +20,9 @@ export type PreparedCall = Omit<ApiCall, "response" | "error">;
 
 const MAX_USER_AGENT = 1024;
 
+/** The request's User-Agent as a record keeps it (bounded). */
+export const userAgentOf = (c: HonoContext<AppEnv>) => (c.req.header("user-agent") ?? "").slice(0, MAX_USER_AGENT);
+
 /** The prepared record of a state-changing Secrets Manager call; undefined for reads. */
 export async function preparedCall(c: HonoContext<AppEnv>, eventName: string, op: AnyOperation, input: unknown): Promise<PreparedCall | undefined> {
   const slot = c.get("audit");
@@ -37,7 +40,7 @@ export async function preparedCall(c: HonoContext<AppEnv>, eventName: string, op
     recipientAccountId: caller.accountId,
     identity: await callerIdentity(caller),
     sourceIp: caller.sourceIp,
-    userAgent: (c.req.header("user-agent") ?? "").slice(0, MAX_USER_AGENT),
+    userAgent: userAgentOf(c),
     request: Object.fromEntries(Object.entries(request).filter(([key]) => members.includes(key) && !SENSITIVE_MEMBERS.has(key))),
     members,
   };
