@@ -25,7 +25,9 @@ export async function writeLogFiles(bucket: R2Bucket, entries: readonly TrailEnt
   const groups = new Map<string, TrailEntry[]>();
   for (const entry of entries) {
     const group = `${entry.accountId}/${entry.region}`;
-    groups.set(group, [...(groups.get(group) ?? []), entry]);
+    const batch = groups.get(group);
+    if (batch) batch.push(entry);
+    else groups.set(group, [entry]);
   }
   const keys: string[] = [];
   for (const [group, batch] of groups) {
