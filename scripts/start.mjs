@@ -86,7 +86,7 @@ server = new Miniflare(
     resourcePersistencePath: `${state}/v3`,
     log: new Log(verbose ? LogLevel.INFO : LogLevel.WARN),
     logRequests: false,
-    handleStructuredLogs: requestLogs(verbose),
+    handleStructuredLogs: requestLogs,
     unsafeTriggerHandlers: true,
     ...(process.env.INSPECTOR_PORT && { inspectorPort: Number(process.env.INSPECTOR_PORT), inspectorHost: "127.0.0.1" }),
     workers: [

@@ -67,8 +67,7 @@ export class AuditTrail extends DurableObject<Env> {
    */
   append(entries: string, count: number): Promise<void> {
     if (!this.gathering) {
-      const batch: Gathering = { parts: [], count: 0, committed: undefined as unknown as Promise<void> };
-      batch.committed = scheduler.wait(0).then(() => this.commit(batch));
+      const batch: Gathering = { parts: [], count: 0, committed: scheduler.wait(0).then(() => this.commit(batch)) };
       this.gathering = batch;
     }
     this.gathering.parts.push(entries.slice(1, -1));
