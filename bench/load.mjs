@@ -8,6 +8,10 @@
 //   test/test key pair and BENCH_NOOP=1 (two no-op routes: the runtime's ceiling without and with SigV4
 //   verification); `moto_server -H 127.0.0.1` from python3. Both on free loopback ports, both seeded with the same
 //   32 secrets. Only one server is under load at a time; runs alternate between them operation by operation.
+// - Rounds: each run is repeated BENCH_ROUNDS times (3), ours and moto's back to back in each round. This machine's
+//   speed drifts by tens of percent within minutes (a shared host), so one pair of runs can land anywhere in that
+//   range: a figure is the median over the rounds (req/s, and × moto as the median of each round's ratio), and the
+//   spread of the rounds' ratios is shown beside it.
 // - Client: node:http with a keep-alive Agent (one socket per concurrent request); every request is signed with
 //   @smithy/signature-v4 + Sha256Node (the fastest hasher in Node), as an SDK would. Latency is timed from the
 //   signed request's write to the end of its response, so signing never counts as server latency; signing's
@@ -17,7 +21,7 @@
 //   16 (a busy service's worth of callers) and 64 (beyond the AWS SDK's default 50 sockets: a saturated server, where
 //   queueing shows in p99). At each concurrency reads come first and PutSecretValue last.
 // - Bounds: one warm-up pass over every target, then per run WARMUP_S of warm-up and MEASURE_S or MAX_REQUESTS
-//   (whichever comes first); about 2.5 minutes in all. Override with BENCH_SECONDS, BENCH_WARMUP_SECONDS,
+//   (whichever comes first); about 6 minutes in all with 3 rounds. Override with BENCH_SECONDS, BENCH_WARMUP_SECONDS,
 //   BENCH_CONCURRENCY ("16,64"), BENCH_MAX_REQUESTS, BENCH_OPERATIONS ("GetSecretValue,…"); BENCH_KEEP=1 keeps the
 //   temp dir (server logs and state).
 // - Figures: req/s, p50/p99 per run; ratios to moto and to the no-op routes; CPU per request of every process of each
@@ -40,6 +44,7 @@ const envNumber = (name, fallback) => (process.env[name] ? Number(process.env[na
 const MEASURE_S = envNumber("BENCH_SECONDS", 3);
 const WARMUP_S = envNumber("BENCH_WARMUP_SECONDS", 1);
 const MAX_REQUESTS = envNumber("BENCH_MAX_REQUESTS", 100_000);
+const ROUNDS = Math.max(1, envNumber("BENCH_ROUNDS", 3));
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "16,64").split(",").map(Number);
 const SECRET_COUNT = 32;
 const REGION = "us-east-1";
@@ -441,8 +446,32 @@ async function signingCost(server) {
 const fmt = (v, digits = 0) => (v === undefined || Number.isNaN(v) ? "—" : v.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const ratio = (a, b) => (a && b ? Math.round((a / b) * 100) / 100 : undefined);
 
+/** The rounds of one run, in round order. */
+const roundsOf = (results, server, op, concurrency, mode) =>
+  results.filter((r) => r.server === server && r.operation === op && r.concurrency === concurrency && r.mode === mode);
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)] : undefined;
+};
+
+/** The round with the median req/s (its latencies and CPU stay those of one real run). */
 function find(results, server, op, concurrency, mode = "signed") {
-  return results.find((r) => r.server === server && r.operation === op && r.concurrency === concurrency && r.mode === mode);
+  const rounds = roundsOf(results, server, op, concurrency, mode);
+  const ok = rounds.filter((r) => r.status === "ok");
+  if (ok.length === 0) return rounds[0];
+  const rps = median(ok.map((r) => r.rps));
+  return ok.find((r) => r.rps === rps);
+}
+
+/** Each round's ratio of our req/s to moto's (runs measured back to back), in round order. */
+function roundRatios(results, op, concurrency, mode) {
+  const ours = roundsOf(results, "secrets-edge", op, concurrency, mode);
+  const moto = roundsOf(results, "moto", op, concurrency, mode);
+  return ours.flatMap((o) => {
+    const m = moto.find((r) => r.round === o.round);
+    return o.status === "ok" && m?.status === "ok" ? [o.rps / m.rps] : [];
+  });
 }
 
 function compare(results) {
@@ -457,7 +486,9 @@ function compare(results) {
         if (!ours && !moto) continue;
         const row = { operation: op, concurrency, mode, ours: ours ?? null, moto: moto ?? null };
         if (ours?.status === "ok") {
-          row.vsMoto = moto?.status === "ok" ? ratio(ours.rps, moto.rps) : undefined;
+          const ratios = roundRatios(results, op, concurrency, mode);
+          row.vsMoto = ratios.length ? round2(median(ratios)) : undefined;
+          row.vsMotoRange = ratios.length > 1 ? [round2(Math.min(...ratios)), round2(Math.max(...ratios))] : undefined;
           row.p99VsMoto = moto?.status === "ok" ? ratio(ours.p99Ms, moto.p99Ms) : undefined;
           row.vsNoop = ratio(ours.rps, noop?.rps);
           row.vsNoopAuth = ratio(ours.rps, noopAuth?.rps);
@@ -498,6 +529,10 @@ function serverCpu(results, server, op) {
   };
 }
 
+/** The median ratio, and the rounds' spread: "2.41× (2.20–2.65)". */
+const timesMoto = (row) =>
+  row.vsMoto === undefined ? "—" : `${fmt(row.vsMoto, 2)}×${row.vsMotoRange ? ` (${fmt(row.vsMotoRange[0], 2)}–${fmt(row.vsMotoRange[1], 2)})` : ""}`;
+
 function markdown(report) {
   const lines = [];
   const { machine, config } = report;
@@ -511,7 +546,8 @@ function markdown(report) {
     ...Object.entries(report.connection ?? {})
       .filter(([, value]) => value.toLowerCase() === "close")
       .map(([name]) => `${name} answers every request with \`Connection: close\`, so the client opens a new connection for each of its requests (its server's choice; keep-alive elsewhere).`),
-    `× moto: our req/s over moto's; % no-op: our req/s over the no-op route's on the same runtime (without / with SigV4 verification).`,
+    `Each run was repeated ${config.rounds ?? 1} times, ours and moto's back to back in each round; req/s and latencies are those of the round with the median req/s.`,
+    `× moto: the median over the rounds of our req/s over moto's in the same round, with the rounds' lowest and highest in brackets; % no-op: our req/s over the no-op route's on the same runtime (without / with SigV4 verification).`,
     "",
   );
   for (const concurrency of CONCURRENCY) {
@@ -523,7 +559,7 @@ function markdown(report) {
       const m = row.moto;
       const cells = (r) => (r?.status === "ok" ? [fmt(r.rps), fmt(r.p50Ms, 1), fmt(r.p99Ms, 1)] : [r?.status ?? "—", "", ""]);
       const pct = (v) => (v === undefined ? "—" : `${fmt(v * 100)}%`);
-      lines.push(`| ${row.operation} | ${cells(o).join(" | ")} | ${cells(m).join(" | ")} | ${row.vsMoto === undefined ? "—" : `${fmt(row.vsMoto, 2)}×`} | ${pct(row.vsNoop)} | ${pct(row.vsNoopAuth)} |`);
+      lines.push(`| ${row.operation} | ${cells(o).join(" | ")} | ${cells(m).join(" | ")} | ${timesMoto(row)} | ${pct(row.vsNoop)} | ${pct(row.vsNoopAuth)} |`);
     }
     for (const name of Object.keys(NOOPS)) {
       const r = find(report.results, "secrets-edge", name, concurrency);
@@ -538,7 +574,7 @@ function markdown(report) {
     lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const row of pre) {
       const cells = (r) => (r?.status === "ok" ? [fmt(r.rps), fmt(r.p50Ms, 1), fmt(r.p99Ms, 1)] : [r?.status ?? "—", "", ""]);
-      lines.push(`| ${row.operation} | ${cells(row.ours).join(" | ")} | ${cells(row.moto).join(" | ")} | ${row.vsMoto === undefined ? "—" : `${fmt(row.vsMoto, 2)}×`} | ${row.vsNoop === undefined ? "—" : `${fmt(row.vsNoop * 100)}%`} |`);
+      lines.push(`| ${row.operation} | ${cells(row.ours).join(" | ")} | ${cells(row.moto).join(" | ")} | ${timesMoto(row)} | ${row.vsNoop === undefined ? "—" : `${fmt(row.vsNoop * 100)}%`} |`);
     }
     for (const name of Object.keys(NOOPS)) {
       const r = find(report.results, "secrets-edge", name, report.config.presignedConcurrency, "presigned");
@@ -552,8 +588,8 @@ function markdown(report) {
   lines.push(
     "## Server CPU per request",
     "",
-    "CPU time the server's processes spent per answered request (all signed runs, both concurrencies). Unlike req/s, this hardly",
-    "depends on what else the machine is doing. For secrets-edge, workerd runs the Worker, its Durable Objects and the local D1;",
+    "CPU time the server's processes spent per answered request (all signed runs and rounds, both concurrencies). It moves with",
+    "the machine's speed too, but for both servers alike. For secrets-edge, workerd runs the Worker, its Durable Objects and the local D1;",
     "the rest is the node process that hosts Miniflare (idle while requests are served).",
     "",
     "| Operation | moto ms | secrets-edge ms | of which workerd | moto ÷ secrets-edge |",
@@ -568,11 +604,12 @@ function markdown(report) {
     lines.push(`| ${NOOPS[op] ? `*${op} route*` : op} | ${ms(moto?.total)} | ${ms(ours.total)} | ${ms(ours.worker)} | ${x(moto?.total, ours.total)} |`);
   }
   lines.push("");
-  lines.push("## CPU per request by process (µs, measured runs at the highest concurrency)", "");
+  lines.push("## CPU per request by process (µs, the median round of each run at the highest concurrency)", "");
   const top = Math.max(...CONCURRENCY);
   const procs = [...new Set(report.results.filter((r) => r.status === "ok").flatMap((r) => Object.keys(r.cpuUsPerRequest)))];
   lines.push(`| Server | Operation | ${procs.join(" | ")} |`, `|---|---|${procs.map(() => "---:").join("|")}|`);
-  for (const r of report.results.filter((r) => r.status === "ok" && r.concurrency === top && r.mode === "signed")) {
+  const shown = report.results.filter((r) => r.status === "ok" && r.concurrency === top && r.mode === "signed" && find(report.results, r.server, r.operation, top) === r);
+  for (const r of shown) {
     lines.push(`| ${r.server} | ${r.operation} | ${procs.map((p) => fmt(r.cpuUsPerRequest[p])).join(" | ")} |`);
   }
   lines.push(
@@ -666,11 +703,12 @@ async function main() {
       if (entry.errors > 0) console.log(`  errors, e.g.: ${entry.sampleErrors.join(" | ")}`);
     };
 
-    const run = async (server, op, concurrency, mode, path = "/", target = op) => {
-      if (path === "/" && !implemented[`${server.name}/${op}`]) return record(server.name, op, concurrency, mode, { status: "not implemented" });
+    const run = async (server, op, concurrency, mode, round, path = "/", target = op) => {
+      if (path === "/" && !implemented[`${server.name}/${op}`]) return record(server.name, op, concurrency, mode, { round, status: "not implemented" });
       const next = mode === "signed" ? signedEachTime(server, target, path) : await presigned(server, target, path);
-      record(server.name, op, concurrency, mode, { status: "ok", ...(await loadRun(server, concurrency, next)) });
+      record(server.name, op, concurrency, mode, { round, status: "ok", ...(await loadRun(server, concurrency, next)) });
     };
+    const rounds = Array.from({ length: ROUNDS }, (_, i) => i + 1);
 
     // Warm every server up once (JIT, Durable Objects, connections) so that the first measured run is not the cold one.
     const low = Math.min(...CONCURRENCY);
@@ -680,19 +718,27 @@ async function main() {
       for (const op of OPERATIONS.filter((o) => READS.has(o) && implemented[`${server.name}/${o}`])) await warm(server, op);
     }
 
-    // Per concurrency: the two ceilings, then each operation on both servers back to back, so that compared
-    // figures are measured minutes apart at most. Writes last, so that reads see the seeded state.
+    // Per concurrency: the two ceilings, then each operation's rounds, each round both servers back to back, so
+    // that compared figures are measured seconds apart. Writes last, so that reads see the seeded state.
     for (const concurrency of CONCURRENCY) {
-      for (const [name, path] of Object.entries(NOOPS)) await run(ours, name, concurrency, "signed", path, "GetSecretValue");
+      for (const round of rounds) {
+        for (const [name, path] of Object.entries(NOOPS)) await run(ours, name, concurrency, "signed", round, path, "GetSecretValue");
+      }
       for (const op of OPERATIONS) {
-        for (const server of servers) await run(server, op, concurrency, "signed");
+        for (const round of rounds) {
+          for (const server of servers) await run(server, op, concurrency, "signed", round);
+        }
       }
     }
     // The pure round trip: read requests signed during warm-up and replayed, at the highest concurrency.
     const top = Math.max(...CONCURRENCY);
-    for (const [name, path] of Object.entries(NOOPS)) await run(ours, name, top, "presigned", path, "GetSecretValue");
+    for (const round of rounds) {
+      for (const [name, path] of Object.entries(NOOPS)) await run(ours, name, top, "presigned", round, path, "GetSecretValue");
+    }
     for (const op of OPERATIONS.filter((o) => READS.has(o))) {
-      for (const server of servers) await run(server, op, top, "presigned");
+      for (const round of rounds) {
+        for (const server of servers) await run(server, op, top, "presigned", round);
+      }
     }
 
     const comparison = compare(results);
@@ -704,6 +750,7 @@ async function main() {
         measureSeconds: MEASURE_S,
         warmupSeconds: WARMUP_S,
         maxRequests: MAX_REQUESTS,
+        rounds: ROUNDS,
         concurrency: CONCURRENCY,
         presignedConcurrency: top,
         secrets: SECRET_COUNT,
