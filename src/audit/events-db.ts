@@ -70,13 +70,15 @@ export function insertStatements(db: D1Database, entriesJson: string): D1Prepare
 
 export type AttributeKey = "EventId" | "EventName" | "ReadOnly" | "Username" | "ResourceType" | "ResourceName" | "EventSource" | "AccessKeyId";
 
-const EVENT_COLUMNS: Partial<Record<AttributeKey, string>> = {
-  EventId: "event_id",
-  EventName: "event_name",
-  ReadOnly: "read_only",
-  Username: "username",
-  EventSource: "event_source",
-  AccessKeyId: "access_key_id",
+/** Each event attribute's column and the index that reads it newest first (the planner, without statistics, would
+ *  otherwise walk the time index and filter, reading every event of the range to find a rare match). */
+const EVENT_COLUMNS: Partial<Record<AttributeKey, { column: string; index: string }>> = {
+  EventId: { column: "event_id", index: "audit_events_by_id" },
+  EventName: { column: "event_name", index: "audit_events_by_name" },
+  ReadOnly: { column: "read_only", index: "audit_events_by_read_only" },
+  Username: { column: "username", index: "audit_events_by_username" },
+  EventSource: { column: "event_source", index: "audit_events_by_source" },
+  AccessKeyId: { column: "access_key_id", index: "audit_events_by_access_key" },
 };
 const RESOURCE_COLUMNS: Partial<Record<AttributeKey, string>> = { ResourceName: "resource_name", ResourceType: "resource_type" };
 
@@ -124,18 +126,22 @@ export async function lookupPage(db: D1Database, query: EventQuery, cursor: Curs
   if (resourceColumn) {
     const where = range("r");
     params.push(query.attribute!.value);
+    // CROSS JOIN keeps the page's matches as the outer loop: each fetches its event by key.
     sql = `SELECT e.* FROM (SELECT DISTINCT r.event_time, r.event_id FROM audit_event_resources r
              WHERE ${where} AND r.${resourceColumn} = ?${params.length}
              ORDER BY r.event_time DESC, r.event_id DESC LIMIT ?5) AS m
-           JOIN audit_events e ON e.account_id = ?1 AND e.region = ?2 AND e.event_time = m.event_time AND e.event_id = m.event_id
+           CROSS JOIN audit_events e INDEXED BY audit_events_by_time
+             ON e.account_id = ?1 AND e.region = ?2 AND e.event_time = m.event_time AND e.event_id = m.event_id
            ORDER BY e.event_time DESC, e.event_id DESC`;
   } else {
     let where = range("e");
-    if (key) {
+    const attribute = key ? EVENT_COLUMNS[key] : undefined;
+    if (attribute) {
       params.push(query.attribute!.value);
-      where += ` AND e.${EVENT_COLUMNS[key]} = ?${params.length}`;
+      where += ` AND e.${attribute.column} = ?${params.length}`;
     }
-    sql = `SELECT e.* FROM audit_events e WHERE ${where} ORDER BY e.event_time DESC, e.event_id DESC LIMIT ?5`;
+    sql = `SELECT e.* FROM audit_events e INDEXED BY ${attribute?.index ?? "audit_events_by_time"} WHERE ${where}
+           ORDER BY e.event_time DESC, e.event_id DESC LIMIT ?5`;
   }
   const { results } = await db
     .prepare(sql)
