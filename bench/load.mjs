@@ -24,6 +24,8 @@
 //   (whichever comes first); about 6 minutes in all with 3 rounds. Override with BENCH_SECONDS, BENCH_WARMUP_SECONDS,
 //   BENCH_CONCURRENCY ("16,64"), BENCH_MAX_REQUESTS, BENCH_OPERATIONS ("GetSecretValue,…"); BENCH_KEEP=1 keeps the
 //   temp dir (server logs and state).
+// - BENCH_AGAINST=<dir> measures against another checkout of this project (e.g. `git worktree add ../base main`, with
+//   node_modules) started the same way, instead of moto: the A/B test of a change, ratios per round as above.
 // - Figures: req/s, p50/p99 per run; ratios to moto and to the no-op routes; CPU per request of every process of each
 //   server (read from /proc), which unlike req/s hardly depends on other load on the machine, also measured.
 import { spawn, spawnSync } from "node:child_process";
@@ -32,7 +34,7 @@ import { cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rm
 import { Agent, request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Sha256Node } from "@smithy/core/checksum";
 import { SignatureV4 } from "@smithy/signature-v4";
@@ -45,6 +47,9 @@ const MEASURE_S = envNumber("BENCH_SECONDS", 3);
 const WARMUP_S = envNumber("BENCH_WARMUP_SECONDS", 1);
 const MAX_REQUESTS = envNumber("BENCH_MAX_REQUESTS", 100_000);
 const ROUNDS = Math.max(1, envNumber("BENCH_ROUNDS", 3));
+const AGAINST = process.env.BENCH_AGAINST ? resolve(process.env.BENCH_AGAINST) : undefined;
+/** The server ours is compared with: moto, or with BENCH_AGAINST another checkout of this project. */
+const OTHER = AGAINST ? "baseline" : "moto";
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "16,64").split(",").map(Number);
 const SECRET_COUNT = 32;
 const REGION = "us-east-1";
@@ -467,7 +472,7 @@ function find(results, server, op, concurrency, mode = "signed") {
 /** Each round's ratio of our req/s to moto's (runs measured back to back), in round order. */
 function roundRatios(results, op, concurrency, mode) {
   const ours = roundsOf(results, "secrets-edge", op, concurrency, mode);
-  const moto = roundsOf(results, "moto", op, concurrency, mode);
+  const moto = roundsOf(results, OTHER, op, concurrency, mode);
   return ours.flatMap((o) => {
     const m = moto.find((r) => r.round === o.round);
     return o.status === "ok" && m?.status === "ok" ? [o.rps / m.rps] : [];
@@ -482,7 +487,7 @@ function compare(results) {
       const noopAuth = find(results, "secrets-edge", "no-op + SigV4", concurrency, mode);
       for (const op of OPERATIONS) {
         const ours = find(results, "secrets-edge", op, concurrency, mode);
-        const moto = find(results, "moto", op, concurrency, mode);
+        const moto = find(results, OTHER, op, concurrency, mode);
         if (!ours && !moto) continue;
         const row = { operation: op, concurrency, mode, ours: ours ?? null, moto: moto ?? null };
         if (ours?.status === "ok") {
@@ -502,6 +507,7 @@ function compare(results) {
 
 function goals(comparison) {
   const out = [];
+  if (AGAINST) return out;
   for (const row of comparison.filter((r) => r.mode === "signed")) {
     const at = `${row.operation} @${row.concurrency}`;
     if (row.ours?.status !== "ok") {
@@ -547,12 +553,12 @@ function markdown(report) {
       .filter(([, value]) => value.toLowerCase() === "close")
       .map(([name]) => `${name} answers every request with \`Connection: close\`, so the client opens a new connection for each of its requests (its server's choice; keep-alive elsewhere).`),
     `Each run was repeated ${config.rounds ?? 1} times, ours and moto's back to back in each round; req/s and latencies are those of the round with the median req/s.`,
-    `× moto: the median over the rounds of our req/s over moto's in the same round, with the rounds' lowest and highest in brackets; % no-op: our req/s over the no-op route's on the same runtime (without / with SigV4 verification).`,
+    `× ${OTHER}: the median over the rounds of our req/s over ${OTHER}'s in the same round, with the rounds' lowest and highest in brackets; % no-op: our req/s over the no-op route's on the same runtime (without / with SigV4 verification).`,
     "",
   );
   for (const concurrency of CONCURRENCY) {
     lines.push(`## Concurrency ${concurrency}`, "");
-    lines.push("| Operation | secrets-edge req/s | p50 ms | p99 ms | moto req/s | p50 ms | p99 ms | × moto | % no-op | % no-op + SigV4 |");
+    lines.push(`| Operation | secrets-edge req/s | p50 ms | p99 ms | ${OTHER} req/s | p50 ms | p99 ms | × ${OTHER} | % no-op | % no-op + SigV4 |`);
     lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const row of report.comparison.filter((r) => r.mode === "signed" && r.concurrency === concurrency)) {
       const o = row.ours;
@@ -570,7 +576,7 @@ function markdown(report) {
   const pre = report.comparison.filter((r) => r.mode === "presigned");
   if (pre.length) {
     lines.push(`## Pure round trip (requests signed during warm-up, replayed), concurrency ${report.config.presignedConcurrency}`, "");
-    lines.push("| Operation | secrets-edge req/s | p50 ms | p99 ms | moto req/s | p50 ms | p99 ms | × moto | % no-op |");
+    lines.push(`| Operation | secrets-edge req/s | p50 ms | p99 ms | ${OTHER} req/s | p50 ms | p99 ms | × ${OTHER} | % no-op |`);
     lines.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const row of pre) {
       const cells = (r) => (r?.status === "ok" ? [fmt(r.rps), fmt(r.p50Ms, 1), fmt(r.p99Ms, 1)] : [r?.status ?? "—", "", ""]);
@@ -592,12 +598,12 @@ function markdown(report) {
     "the machine's speed too, but for both servers alike. For secrets-edge, workerd runs the Worker, its Durable Objects and the local D1;",
     "the rest is the node process that hosts Miniflare (idle while requests are served).",
     "",
-    "| Operation | moto ms | secrets-edge ms | of which workerd | moto ÷ secrets-edge |",
+    `| Operation | ${OTHER} ms | secrets-edge ms | of which workerd | ${OTHER} ÷ secrets-edge |`,
     "|---|---:|---:|---:|---:|",
   );
   for (const op of [...Object.keys(NOOPS), ...OPERATIONS]) {
     const ours = serverCpu(report.results, "secrets-edge", op);
-    const moto = serverCpu(report.results, "moto", op);
+    const moto = serverCpu(report.results, OTHER, op);
     if (!ours) continue;
     const ms = (v) => (v === undefined ? "—" : fmt(v / 1000, 2));
     const x = (a, b) => (a && b ? `${fmt(a / b, 2)}×` : "—");
@@ -648,10 +654,10 @@ async function main() {
   const kmsKeys = { "alias/aws/secretsmanager": { current: "1", versions: { "1": randomBytes(32).toString("base64") } } };
   const accessKeys = [{ ...CREDENTIALS, accountId: "111122223333" }];
   const motoVersion = spawnSync("python3", ["-c", "import moto; print(moto.__version__)"], { encoding: "utf8" }).stdout?.trim() || "unknown";
-  const motoAvailable = spawnSync("moto_server", ["--help"], { stdio: "ignore" }).status === 0;
-  if (!motoAvailable) console.warn("moto_server is not on PATH (pip install 'moto[server]'): measuring secrets-edge alone.");
+  const motoAvailable = !AGAINST && spawnSync("moto_server", ["--help"], { stdio: "ignore" }).status === 0;
+  if (!motoAvailable && !AGAINST) console.warn("moto_server is not on PATH (pip install 'moto[server]'): measuring secrets-edge alone.");
 
-  console.log(`Starting secrets-edge (npm start) and moto_server on loopback; state in ${work}`);
+  console.log(`Starting secrets-edge (npm start) and ${AGAINST ? `the baseline in ${AGAINST}` : "moto_server"} on loopback; state in ${work}`);
   const started_ = await Promise.allSettled([
     startServer("secrets-edge", process.execPath, () => ["scripts/start.mjs"], (port) => ({
       PORT: String(port),
@@ -661,14 +667,22 @@ async function main() {
       BENCH_NOOP: "1",
     }), work, snapshot(work)),
     motoAvailable ? startServer("moto", "moto_server", (port) => ["-H", "127.0.0.1", "-p", String(port)], () => ({}), work) : undefined,
+    AGAINST
+      ? startServer("baseline", process.execPath, () => [join(AGAINST, "scripts/start.mjs")], (port) => ({
+          PORT: String(port),
+          STATE_DIR: join(work, "baseline-state"),
+          KMS_KEYS: JSON.stringify(kmsKeys),
+          ACCESS_KEYS: JSON.stringify(accessKeys),
+        }), work, AGAINST)
+      : undefined,
   ]);
   const failed = started_.find((s) => s.status === "rejected");
   if (failed) {
     await Promise.all(started_.map((s) => s.status === "fulfilled" && s.value?.stop()));
     throw failed.reason;
   }
-  const [ours, moto] = started_.map((s) => s.value);
-  const servers = [ours, moto].filter(Boolean);
+  const [ours, moto, baseline] = started_.map((s) => s.value);
+  const servers = [ours, moto ?? baseline].filter(Boolean);
   const results = [];
   try {
     await Promise.all(servers.map(seed));
