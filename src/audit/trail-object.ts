@@ -9,6 +9,12 @@ import { writeLogFiles } from "./log-files";
 
 /** How long records gather before they are indexed in D1 (LookupEvents indexes at once what it needs). */
 export const INDEX_DELAY_MS = 1_000;
+/**
+ * How long an append waits for others to share its commit. Each commit (and each timer) costs the runtime's one thread
+ * more than the records do, so gathering longer than one timer turn pays until the wait starts to bound the caller's
+ * throughput: 2 ms measured best (bench/results/audit-cost.md).
+ */
+const GATHER_MS = 2;
 /** Records per D1 delivery. */
 const INDEX_RECORDS = 500;
 /** How long indexed records wait to be gathered into one log file, and the most one file holds. */
@@ -67,7 +73,7 @@ export class AuditTrail extends DurableObject<Env> {
    */
   append(entries: string, count: number): Promise<void> {
     if (!this.gathering) {
-      const batch: Gathering = { parts: [], count: 0, committed: scheduler.wait(0).then(() => this.commit(batch)) };
+      const batch: Gathering = { parts: [], count: 0, committed: scheduler.wait(GATHER_MS).then(() => this.commit(batch)) };
       this.gathering = batch;
     }
     this.gathering.parts.push(entries.slice(1, -1));
