@@ -159,9 +159,10 @@ export class Store {
     this.sql.exec("UPDATE versions SET last_accessed_day = ? WHERE version_id = ?", day, versionId);
   }
 
-  /** Deprecated versions (no label) beyond the newest `keep`, created before `olderThan`. */
   /** Deletes deprecated versions beyond the newest `keep`, none younger than `olderThan`; returns their ids. */
   pruneDeprecated(keep: number, olderThan: number): string[] {
+    // Called on every new version, and most secrets never hold more than `keep`: one step past them tells.
+    if (this.sql.exec("SELECT 1 FROM versions ORDER BY seq DESC LIMIT 1 OFFSET ?", keep).toArray().length === 0) return [];
     return this.sql
       .exec(
         `DELETE FROM versions WHERE version_id NOT IN (SELECT version_id FROM stages)
