@@ -19,7 +19,7 @@ const MAX_RETRY_MS = 300_000;
 interface Wait {
   name: string;
   delivery: Promise<void>;
-  /** The last entry of this mutation's: reached once the destination's delivered seq is at least this. */
+  /** The seq of this mutation's last entry for the destination: reached once delivery got that far. */
   upTo: number;
   waitMs: number;
 }
