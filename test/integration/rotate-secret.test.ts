@@ -61,7 +61,8 @@ describe("RotateSecret", () => {
     const res = await sm("RotateSecret", { SecretId: name, ClientRequestToken: crt, RotationLambdaARN: PASSWORDS, RotationRules: { AutomaticallyAfterDays: 30 } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ Name: name, VersionId: crt });
-    const d = await until(() => describeSecret(name), (b) => b.VersionIdsToStages?.[crt]?.includes("AWSCURRENT"));
+    // The rotation has ended once LastRotatedDate shows: finishSecret moves AWSCURRENT a commit before that.
+    const d = await until(() => describeSecret(name), (b) => b.VersionIdsToStages?.[crt]?.includes("AWSCURRENT") && b.LastRotatedDate !== undefined);
     // AWSPENDING stays with AWSCURRENT, the templates' success state.
     expect(sorted(d.VersionIdsToStages)).toEqual({ [v1]: ["AWSPREVIOUS"], [crt]: ["AWSCURRENT", "AWSPENDING"] });
     expect(d).toMatchObject({ RotationEnabled: true, RotationLambdaARN: PASSWORDS, RotationRules: { AutomaticallyAfterDays: 30 } });
