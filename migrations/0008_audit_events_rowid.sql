@@ -3,6 +3,8 @@
 -- which suits small rows only: delivering a record to this layout cost D1 about 200 µs, against about 120 µs as a
 -- rowid table with the same indexes (500-record batches in the local runtime). Every lookup reads the same index
 -- ranges as before, and INSERT OR IGNORE still drops a repeated delivery.
+-- The copy below is one statement: on a deployed trail of millions of events it may run past D1's per-query time
+-- limit. Before applying it there, purge or export old events so the copy stays small.
 
 CREATE TABLE audit_events_by_rowid (
   account_id TEXT NOT NULL,
