@@ -2,15 +2,21 @@
 import type { AuditSlot } from "./audit/prepared-call";
 import type { AuditTrail } from "./audit/trail-object";
 import type { PolicyDocument } from "./authz";
+import type { D1Writer } from "./outbox/d1-writer";
+import type { AuditExport } from "./audit/log-export";
 import type { SecretObject } from "./secret-object/secret-object";
 
 export interface Env {
   SECRETS: DurableObjectNamespace<SecretObject>;
   DB: D1Database;
+  /** D1's writers of the secrets' index rows and audit records, one per (account, region) (src/outbox/d1-writer.ts). */
+  D1_WRITER: DurableObjectNamespace<D1Writer>;
   /** The audit trail's shards (src/audit/trail-object.ts). */
   AUDIT: DurableObjectNamespace<AuditTrail>;
   /** Optional: CloudTrail-layout log files of the audit trail (README "Audit trail"). */
   AUDIT_LOGS?: R2Bucket;
+  /** The export of the audit trail to AUDIT_LOGS: one object (src/audit/log-export.ts). */
+  AUDIT_EXPORT: DurableObjectNamespace<AuditExport>;
   /** JSON key ring of key-encryption keys (see README "Keys"). A Worker secret; `.dev.vars` locally. */
   KMS_KEYS: string;
   /** JSON array of access keys (see README "Access keys"). A Worker secret; `.dev.vars` locally. */

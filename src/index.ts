@@ -1,9 +1,11 @@
-// Worker entry: the HTTP app, the cron sweeper, and the Durable Object class.
+// Worker entry: the HTTP app, the cron sweeper, and the Durable Object classes.
 import { app } from "./app";
 import type { Env } from "./env";
 import { sweep } from "./scheduled";
 
 export { AuditTrail } from "./audit/trail-object";
+export { AuditExport } from "./audit/log-export";
+export { D1Writer } from "./outbox/d1-writer";
 export { SecretObject } from "./secret-object/secret-object";
 
 export default {

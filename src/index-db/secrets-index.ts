@@ -28,10 +28,23 @@ export function latestPerArn(entries: readonly IndexEntry[]): IndexEntry[] {
 
 /** Applies entries to D1 in one batch (one transaction). Throws when D1 fails; the caller retries. */
 export async function applyIndexEntries(db: D1Database, entries: readonly IndexEntry[]): Promise<void> {
-  const statements = latestPerArn(entries).flatMap((entry) =>
-    entry.op === "upsert" ? upsert(db, entry.row, entry.force === true) : remove(db, entry.arn),
-  );
+  const statements = indexStatements(db, entries);
   if (statements.length > 0) await db.batch(statements);
+}
+
+/**
+ * The statements that apply entries: at most thirteen whatever their number, as the rows travel in one JSON array
+ * that SQLite reads (json_each), so many secrets' entries cost D1 about what one does.
+ */
+export function indexStatements(db: D1Database, entries: readonly IndexEntry[]): D1PreparedStatement[] {
+  const latest = latestPerArn(entries);
+  const removed = latest.flatMap((e) => (e.op === "delete" ? [e.arn] : []));
+  const upserts = latest.flatMap((e) => (e.op === "upsert" ? [e] : []));
+  return [
+    ...(removed.length > 0 ? remove(db, removed) : []),
+    ...upsert(db, upserts.filter((e) => !e.force).map((e) => e.row), false),
+    ...upsert(db, upserts.filter((e) => e.force).map((e) => e.row), true),
+  ];
 }
 
 /** The D1 columns a snapshot writes, in one order: the indexed fields (secret-fields.ts), then the derived ones. */
@@ -46,40 +59,47 @@ function columnValues(r: IndexRow): (string | number | null)[] {
   ];
 }
 
-const UPSERT = `INSERT INTO secrets (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((_, i) => `?${i + 1}`).join(", ")})
-  ON CONFLICT (arn) DO UPDATE SET ${COLUMNS.filter((c) => !KEYS.has(c)).map((c) => `${c} = excluded.${c}`).join(", ")}
-  WHERE excluded.revision > secrets.revision OR ?${COLUMNS.length + 1}`;
+/** One snapshot as the statements below read it from the JSON array bound to ?1. */
+function upsertPayload(r: IndexRow) {
+  return { arn: r.arn, revision: r.revision, accountId: r.accountId, region: r.region, name: r.name, description: r.description ?? null,
+    tagsJson: JSON.stringify(r.tags), tags: r.tags, words: wordRows(r), columns: columnValues(r) };
+}
+
+const field = (name: string, from = "e.value") => `json_extract(${from}, '$.${name}')`;
 
 /**
- * Whether this entry rewrites the derived rows (secret_tags, secret_words), judged before the secrets row is written:
- * when it is forced, or it wins the revision guard and the row does not already hold the same name, description,
- * tags and word splitting (a PutSecretValue changes none of them, and so leaves its derived rows alone).
+ * The snapshots (`e`) and, of them, those that rewrite their derived rows (`rewrite`: secret_tags, secret_words),
+ * judged before the secrets rows are written: when forced (?2), or when the snapshot wins the revision guard and its row
+ * does not already hold the same name, description, tags and word splitting (a PutSecretValue changes none of them,
+ * and so leaves its derived rows alone).
  */
-const REWRITE = `(?6 OR (NOT EXISTS (SELECT 1 FROM secrets WHERE arn = ?1 AND revision >= ?2)
-  AND NOT EXISTS (SELECT 1 FROM secrets WHERE arn = ?1 AND name = ?7 AND description IS ?8 AND tags_json = ?9 AND words_version = ?10)))`;
+const SNAPSHOTS = `WITH e AS (SELECT value FROM json_each(?1)),
+  rewrite AS (SELECT ${field("arn")} AS arn, e.value FROM e WHERE ?2 OR (
+    NOT EXISTS (SELECT 1 FROM secrets WHERE arn = ${field("arn")} AND revision >= ${field("revision")})
+    AND NOT EXISTS (SELECT 1 FROM secrets WHERE arn = ${field("arn")} AND name = ${field("name")} AND description IS ${field("description")}
+      AND tags_json = ${field("tagsJson")} AND words_version = ?3)))`;
 
-function upsert(db: D1Database, r: IndexRow, force: boolean): D1PreparedStatement[] {
-  const derived = (payload: string) =>
-    [r.arn, r.revision, r.accountId, r.region, payload, force ? 1 : 0, r.name, r.description, JSON.stringify(r.tags), WORDS_VERSION];
+const UPSERT = `INSERT INTO secrets (${COLUMNS.join(", ")})
+  SELECT ${COLUMNS.map((_, i) => field(`columns[${i}]`, "value")).join(", ")} FROM json_each(?1) WHERE true
+  ON CONFLICT (arn) DO UPDATE SET ${COLUMNS.filter((c) => !KEYS.has(c)).map((c) => `${c} = excluded.${c}`).join(", ")}
+  WHERE excluded.revision > secrets.revision OR ?2`;
+
+function upsert(db: D1Database, rows: readonly IndexRow[], force: boolean): D1PreparedStatement[] {
+  if (rows.length === 0) return [];
+  const payload = JSON.stringify(rows.map(upsertPayload));
+  const bind = (statement: string) => db.prepare(statement).bind(payload, force ? 1 : 0, WORDS_VERSION);
+  const derived = (table: string) => `${SNAPSHOTS} DELETE FROM ${table} WHERE arn IN (SELECT arn FROM rewrite)`;
+  const rewritten = `rewrite.arn, ${field("accountId", "rewrite.value")}, ${field("region", "rewrite.value")}`;
   return [
-    db.prepare(`DELETE FROM secret_tags WHERE arn = ?1 AND ${REWRITE}`).bind(...derived("")),
-    db
-      .prepare(
-        `INSERT INTO secret_tags (arn, account_id, region, key, value)
-         SELECT ?1, ?3, ?4, json_extract(value, '$.Key'), json_extract(value, '$.Value') FROM json_each(?5)
-         WHERE ${REWRITE}`,
-      )
-      .bind(...derived(JSON.stringify(r.tags))),
-    db.prepare(`DELETE FROM secret_words WHERE arn = ?1 AND ${REWRITE}`).bind(...derived("")),
-    db
-      .prepare(
-        `INSERT OR IGNORE INTO secret_words (arn, account_id, region, field, attr, word)
-         SELECT ?1, ?3, ?4, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
-         FROM json_each(?5) WHERE ${REWRITE}`,
-      )
-      .bind(...derived(JSON.stringify(wordRows(r)))),
-    // Last: the derived rows above were judged against the row as it was.
-    db.prepare(UPSERT).bind(...columnValues(r), force ? 1 : 0),
+    bind(derived("secret_tags")),
+    bind(`${SNAPSHOTS} INSERT INTO secret_tags (arn, account_id, region, key, value)
+      SELECT ${rewritten}, ${field("Key", "t.value")}, ${field("Value", "t.value")} FROM rewrite, json_each(rewrite.value, '$.tags') AS t`),
+    bind(derived("secret_words")),
+    bind(`${SNAPSHOTS} INSERT OR IGNORE INTO secret_words (arn, account_id, region, field, attr, word)
+      SELECT ${rewritten}, json_extract(w.value, '$[0]'), json_extract(w.value, '$[1]'), json_extract(w.value, '$[2]')
+      FROM rewrite, json_each(rewrite.value, '$.words') AS w`),
+    // Last: the derived rows above were judged against the rows as they were.
+    db.prepare(UPSERT).bind(payload, force ? 1 : 0),
   ];
 }
 
@@ -103,11 +123,12 @@ export function wordRows(r: Pick<IndexRow, "name" | "description" | "tags">): [W
 
 /** Removes an index row and its derived rows outright (the sweeper's cure for a row no object can own). */
 export async function removeIndexRow(db: D1Database, arn: string): Promise<void> {
-  await db.batch(remove(db, arn));
+  await db.batch(remove(db, [arn]));
 }
 
-function remove(db: D1Database, arn: string): D1PreparedStatement[] {
-  return ["secrets", "secret_tags", "secret_words"].map((table) => db.prepare(`DELETE FROM ${table} WHERE arn = ?`).bind(arn));
+function remove(db: D1Database, arns: readonly string[]): D1PreparedStatement[] {
+  return ["secrets", "secret_tags", "secret_words"].map((table) =>
+    db.prepare(`DELETE FROM ${table} WHERE arn IN (SELECT value FROM json_each(?))`).bind(JSON.stringify(arns)));
 }
 
 /**

@@ -70,7 +70,7 @@ export class SecretObject extends DurableObject<Env> {
       () => metrics(this.env),
     ));
     const outbox = (this.outbox = new Outbox(
-      store, [indexDestination(() => this.env.DB), auditDestination(() => this.env, ctx.id.toString())], () => this.scheduler.rearm(),
+      store, [indexDestination(() => this.env), auditDestination(() => this.env)], () => this.scheduler.rearm(),
       [replication.family()], () => metrics(this.env),
     ));
     const auditLog = new AuditLog(store, outbox);

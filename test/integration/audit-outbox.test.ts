@@ -1,14 +1,15 @@
-// A mutation's record commits with the mutation, in the secret object's own transaction (its outbox's audit
-// destination), and reaches the trail exactly once: with the trail unreachable the write is still acknowledged and
-// its record waits in the object; a repeated delivery records nothing twice; calls the object does not commit
+// A mutation's record commits with the mutation, in the secret object's own transaction (queued in its outbox for
+// D1 with its index snapshot), and reaches the trail exactly once: with D1 unreachable the write is still acknowledged
+// and its record waits in the object; a repeated delivery records nothing twice; calls the object does not commit
 // (reads, failures, idempotent repeats) are recorded by the Worker. Also the version-deletion service events.
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { TrailEntry } from "../../src/audit/events-db";
+import type { D1Entry } from "../../src/outbox/d1-writer";
 import { responseElements } from "../../src/audit/parameters";
-import { createSecret, isolatedRegion, secretStub, uniqueName } from "../support/fixtures";
+import { breakIndexWrites, createSecret, isolatedRegion, restoreIndexWrites, secretStub, uniqueName } from "../support/fixtures";
 import { type SmResponse, errorOf, sm, token } from "../support/sm";
-import { allEvents, trailShards } from "../support/trail";
+import { allEvents, flushTrail } from "../support/trail";
 
 const ACCOUNT = "111122223333";
 const MARKER = "audit-outbox-MARKER";
@@ -17,35 +18,14 @@ const PASSWORDS = "arn:aws:lambda:us-east-1:111122223333:function:passwords";
 const recordOf = (event: { CloudTrailEvent: string }) => JSON.parse(event.CloudTrailEvent);
 const requestId = (res: SmResponse) => res.headers.get("x-amzn-requestid")!;
 
-interface ObjectWithEnv {
-  env: Cloudflare.Env;
-  realEnv?: Cloudflare.Env;
-}
-
-/** Makes the audit deliveries of secret `name`'s object fail (the trail unreachable) until restoreTrail(). */
-async function breakTrail(name: string, region: string) {
-  await runInDurableObject(secretStub(name, { region }), (instance) => {
-    const self = instance as unknown as ObjectWithEnv;
-    self.realEnv = self.env;
-    const unreachable = { idFromName: () => { throw new Error("audit trail unreachable (injected)"); } };
-    self.env = { ...self.env, AUDIT: unreachable as unknown as Cloudflare.Env["AUDIT"] };
-  });
-}
-
-async function restoreTrail(name: string, region: string) {
-  await runInDurableObject(secretStub(name, { region }), (instance) => {
-    const self = instance as unknown as ObjectWithEnv;
-    self.env = self.realEnv!;
-  });
-}
-
-/** The audit entries waiting in the object's outbox, read from its storage. */
+/** The audit records waiting in the object's outbox, read from its storage. */
 async function queuedRecords(name: string, region: string): Promise<{ entry: TrailEntry; attempts: number }[]> {
   return runInDurableObject(secretStub(name, { region }), (_i, state) =>
     state.storage.sql
-      .exec("SELECT entry, attempts FROM outbox WHERE destination = 'audit' ORDER BY seq")
+      .exec("SELECT entry, attempts FROM outbox WHERE destination = 'index' ORDER BY seq")
       .toArray()
-      .map((r) => ({ entry: JSON.parse(r.entry as string) as TrailEntry, attempts: r.attempts as number })),
+      .map((r) => ({ queued: JSON.parse(r.entry as string) as D1Entry, attempts: r.attempts as number }))
+      .flatMap(({ queued, attempts }) => (queued.op === "record" ? [{ entry: queued.entry, attempts }] : [])),
   );
 }
 
@@ -57,7 +37,7 @@ async function deliverAudit(name: string, region: string) {
 
 /** Every record of the region's CloudTrail log files (written now), by eventID. */
 async function logFileRecords(region: string): Promise<{ eventID: string }[]> {
-  for (const shard of trailShards(ACCOUNT, region)) await shard.flush();
+  await flushTrail(ACCOUNT, region);
   const { env } = await import("cloudflare:workers");
   const listed = await env.AUDIT_LOGS!.list({ prefix: `AWSLogs/${ACCOUNT}/CloudTrail/${region}/` });
   const files = await Promise.all(
@@ -70,11 +50,11 @@ async function logFileRecords(region: string): Promise<{ eventID: string }[]> {
 }
 
 describe("a mutation's record commits with the mutation", () => {
-  it("with the trail unreachable the write is acknowledged, its record waits in the object's outbox, then lands exactly once", async () => {
+  it("with D1 unreachable the write is acknowledged, its record waits in the object's outbox, then lands exactly once", async () => {
     const region = isolatedRegion();
     const name = uniqueName("outboxed");
     await createSecret(name, "v1", {}, { region });
-    await breakTrail(name, region);
+    await breakIndexWrites(name, { region });
     const put = await sm("PutSecretValue", { SecretId: name, SecretString: MARKER, ClientRequestToken: token() }, { region });
     expect(put.status).toBe(200);
 
@@ -147,7 +127,7 @@ describe("a mutation's record commits with the mutation", () => {
     const id = { SecretId: name };
     const created = await sm("CreateSecret", { Name: name, SecretString: "v1", ClientRequestToken: token() }, { region });
     // Every later record stays in the object's outbox until the trail is back.
-    await breakTrail(name, region);
+    await breakIndexWrites(name, { region });
     const staged = await sm("PutSecretValue", { ...id, SecretString: "v2", ClientRequestToken: token(), VersionStages: ["STAGED"] }, { region });
     const calls = [
       staged,
@@ -165,7 +145,7 @@ describe("a mutation's record commits with the mutation", () => {
     for (const call of calls) expect(call.status, JSON.stringify(call.body)).toBe(200);
     const committed = (await queuedRecords(name, region)).map((q) => JSON.parse(q.entry.record).requestID);
     for (const call of calls) expect(committed, "committed in the object").toContain(requestId(call));
-    await restoreTrail(name, region);
+    await restoreIndexWrites(name, {}, { region });
     await deliverAudit(name, region);
 
     const events = (await allEvents({}, { region })).map(recordOf).filter((r) => r.eventType === "AwsApiCall");

@@ -9,7 +9,7 @@ import type { AuditTrail } from "../../src/audit/trail-object";
 import { toBase64 } from "../../src/crypto/base64";
 import { createSecret, isolatedRegion, uniqueName } from "../support/fixtures";
 import { errorOf, sm, token } from "../support/sm";
-import { allEvents, lookupEvents, trailShards } from "../support/trail";
+import { allEvents, flushTrail, lookupEvents, trailShards } from "../support/trail";
 
 const ACCOUNT = "111122223333";
 const MARKER = 'audit-MARKER-"q\\-é';
@@ -80,7 +80,7 @@ describe("audit trail: records", () => {
       ["BatchGetSecretValue", "CreateSecret", "GetRandomPassword", "PutSecretValue", "PutSecretValue", "UpdateSecret"].sort(),
     );
     // Log files are written once a minute; flush writes them now.
-    for (const shard of trailShards(ACCOUNT, region)) await shard.flush();
+    await flushTrail(ACCOUNT, region);
     const files = await logFiles(region);
     // The files also hold the LookupEvents calls made above.
     const fileRecords = files.flatMap((f) => f.Records).filter((r: { eventSource: string }) => r.eventSource === "secretsmanager.amazonaws.com");

@@ -4,6 +4,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { D1Entry } from "../../src/outbox/d1-writer";
 import type { SecretObject } from "../../src/secret-object/secret-object";
 import { type SmOptions, sm, token } from "./sm";
 
@@ -177,42 +178,48 @@ export async function waitUntilIndexed(names: string | readonly string[], place:
   );
 }
 
-// The object's own view of its environment: tests swap its DB binding to make index writes fail.
+// The object's own view of its environment: tests swap its D1_WRITER binding to make its D1 writes fail.
 interface ObjectWithEnv {
   env: Cloudflare.Env;
   realEnv?: Cloudflare.Env;
 }
 
-/** Makes the index writes of secret `name`'s object fail (its DB binding's batch() rejects) until restoreIndexWrites(). */
+/** The object's D1_WRITER binding with each apply() (one delivery of the object's D1 entries) passed through `apply`. */
+function writerThrough(real: Cloudflare.Env, apply: (send: () => Promise<void>) => Promise<void>): Cloudflare.Env["D1_WRITER"] {
+  return {
+    idFromName: (name: string) => real.D1_WRITER.idFromName(name),
+    get: (id: DurableObjectId) => {
+      const stub = real.D1_WRITER.get(id);
+      return { apply: (entries: D1Entry[]) => apply(() => stub.apply(entries)) };
+    },
+  } as unknown as Cloudflare.Env["D1_WRITER"];
+}
+
+/** Makes the D1 writes (index and audit records) of secret `name`'s object fail until restoreIndexWrites(). */
 export async function breakIndexWrites(name: string, place: SecretPlace = {}): Promise<void> {
   await runInDurableObject(secretStub(name, place), (instance) => {
     const self = instance as unknown as ObjectWithEnv;
     const real = self.env;
-    const failing = {
-      prepare: (query: string) => real.DB.prepare(query),
-      batch: () => Promise.reject(new Error("D1_ERROR: injected outage")),
-    } as unknown as D1Database;
     self.realEnv = real;
-    self.env = { ...real, DB: failing };
+    self.env = { ...real, D1_WRITER: writerThrough(real, () => Promise.reject(new Error("D1_ERROR: injected outage"))) };
   });
 }
 
-/** Counts the D1 batches (index writes) of secret `name`'s object from now on; read the count with the returned function. */
+/** Counts the D1 deliveries (index writes) of secret `name`'s object from now on; read the count with the returned function. */
 export async function countIndexWrites(name: string, place: SecretPlace = {}): Promise<() => Promise<number>> {
   const stub = secretStub(name, place);
   await runInDurableObject(stub, (instance) => {
     const self = instance as unknown as ObjectWithEnv & { indexWrites?: number };
     const real = self.env;
     self.indexWrites = 0;
-    const counting = {
-      prepare: (query: string) => real.DB.prepare(query),
-      batch: (statements: D1PreparedStatement[]) => {
-        self.indexWrites! += 1;
-        return real.DB.batch(statements);
-      },
-    } as unknown as D1Database;
     self.realEnv = real;
-    self.env = { ...real, DB: counting };
+    self.env = {
+      ...real,
+      D1_WRITER: writerThrough(real, (send) => {
+        self.indexWrites! += 1;
+        return send();
+      }),
+    };
   });
   return () => runInDurableObject(stub, (instance) => (instance as unknown as { indexWrites: number }).indexWrites);
 }

@@ -52,3 +52,9 @@ export async function allEvents(input: object, options: SmOptions = {}): Promise
 export function trailShards(account: string, region: string) {
   return Array.from({ length: AUDIT_SHARDS }, (_, i) => env.AUDIT.get(env.AUDIT.idFromName(`${account}/${region}/${i}`)));
 }
+
+/** Delivers every record of (account, region) to D1 and exports D1's records to the log files now, not in a minute. */
+export async function flushTrail(account: string, region: string): Promise<void> {
+  for (const shard of trailShards(account, region)) await shard.index();
+  await env.AUDIT_EXPORT.get(env.AUDIT_EXPORT.idFromName("log-export")).flush();
+}

@@ -1,0 +1,76 @@
+// D1's writer: one Durable Object per (account, region), a group commit across that region's secrets. Each secret's
+// outbox hands it the entries of its D1 destination (index.ts: index snapshots and the records of the secret's audit
+// trail) rather than writing D1 itself. Entries that arrive while a D1 batch is in flight ride the next one, and a
+// batch's few statements carry all its rows, so D1 takes one small batch per round trip however many secrets are
+// written at once. It keeps nothing: a caller's entries stay in its outbox until apply() answers, and are sent again
+// if it fails (the index's revision guard and the trail's unique eventID make a repeat harmless).
+import { DurableObject } from "cloudflare:workers";
+import { type TrailEntry, insertStatements } from "../audit/events-db";
+import { kickLogExport } from "../audit/log-export";
+import type { Env } from "../env";
+import { type IndexEntry, indexStatements } from "../index-db/secrets-index";
+
+/** A record of the secret's audit trail, delivered with its index snapshot. */
+export interface RecordEntry {
+  op: "record";
+  entry: TrailEntry;
+}
+
+export type D1Entry = IndexEntry | RecordEntry;
+
+/** Applies entries to D1 in one batch (one transaction); throws when D1 fails. */
+export async function applyD1Entries(db: D1Database, entries: readonly D1Entry[]): Promise<void> {
+  const records = entries.flatMap((e) => (e.op === "record" ? [e.entry] : []));
+  const index = entries.filter((e): e is IndexEntry => e.op !== "record");
+  const statements = [...indexStatements(db, index), ...(records.length > 0 ? insertStatements(db, JSON.stringify(records)) : [])];
+  if (statements.length > 0) await db.batch(statements);
+}
+
+/**
+ * Callers per batch: each brings one secret's entries (a few kB once its index entries are reduced to the last per
+ * ARN), so a batch stays far below D1's limit on a statement's size.
+ */
+const MAX_CALLERS = 50;
+
+interface Caller {
+  entries: readonly D1Entry[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export class D1Writer extends DurableObject<Env> {
+  /** The batch now in D1, or the last one (never rejects). */
+  private inFlight: Promise<void> = Promise.resolve();
+  /** The callers that will share the next batch. */
+  private riding: Caller[] | undefined;
+
+  /** Writes a secret's entries to D1 in the next batch; resolves once D1 holds them, rejects if it refused them. */
+  apply(entries: readonly D1Entry[]): Promise<void> {
+    if (!this.riding || this.riding.length >= MAX_CALLERS) {
+      const batch: Caller[] = (this.riding = []);
+      this.inFlight = this.inFlight.then(() => {
+        if (this.riding === batch) this.riding = undefined;
+        return this.write(batch);
+      });
+    }
+    const riding = this.riding;
+    return new Promise((resolve, reject) => riding.push({ entries, resolve, reject }));
+  }
+
+  private async write(batch: readonly Caller[]): Promise<void> {
+    try {
+      await applyD1Entries(this.env.DB, batch.flatMap((c) => c.entries));
+      for (const c of batch) c.resolve();
+    } catch (error) {
+      if (batch.length === 1) return batch[0]!.reject(error);
+      // Each caller's entries alone, so that entries D1 refuses fail only their own caller.
+      await Promise.all(batch.map((c) => applyD1Entries(this.env.DB, c.entries).then(c.resolve, c.reject)));
+    }
+    if (batch.some((c) => c.entries.some((e) => e.op === "record"))) kickLogExport(this.env);
+  }
+}
+
+/** The writer of (account, region). */
+export function d1Writer(env: Env, accountId: string, region: string): DurableObjectStub<D1Writer> {
+  return env.D1_WRITER.get(env.D1_WRITER.idFromName(`${accountId}/${region}`));
+}
