@@ -33,8 +33,9 @@ export async function applyIndexEntries(db: D1Database, entries: readonly IndexE
 }
 
 /**
- * The statements that apply entries: at most thirteen whatever their number, as the rows travel in one JSON array
- * that SQLite reads (json_each), so many secrets' entries cost D1 about what one does.
+ * The statements that apply entries: at most five whatever their number, as the rows travel in one JSON array that
+ * SQLite reads (json_each), so many secrets' entries cost D1 about what one does. The derived rows (secret_tags,
+ * secret_words) follow each secrets row by trigger (migrations/0010_index_triggers.sql).
  */
 export function indexStatements(db: D1Database, entries: readonly IndexEntry[]): D1PreparedStatement[] {
   const latest = latestPerArn(entries);
@@ -48,59 +49,29 @@ export function indexStatements(db: D1Database, entries: readonly IndexEntry[]):
 }
 
 /** The D1 columns a snapshot writes, in one order: the indexed fields (secret-fields.ts), then the derived ones. */
-const COLUMNS = [...INDEXED.map((f) => f.column), "tags_json", "versions_to_stages_json", "words_version"];
+const COLUMNS = [...INDEXED.map((f) => f.column), "tags_json", "versions_to_stages_json", "words_version", "words_json"];
 const KEYS = new Set(["arn", "account_id", "region"]);
 
 /** The values of COLUMNS for a snapshot. */
 function columnValues(r: IndexRow): (string | number | null)[] {
   return [
     ...INDEXED.map((f) => toSql(f.type, f.name === "tagsSet" ? tagsSet(r) : (r[f.name] ?? null))),
-    JSON.stringify(r.tags), JSON.stringify(r.versionsToStages), WORDS_VERSION,
+    JSON.stringify(r.tags), JSON.stringify(r.versionsToStages), WORDS_VERSION, JSON.stringify(wordRows(r)),
   ];
 }
 
-/** One snapshot as the statements below read it from the JSON array bound to ?1. */
-function upsertPayload(r: IndexRow) {
-  return { arn: r.arn, revision: r.revision, accountId: r.accountId, region: r.region, name: r.name, description: r.description ?? null,
-    tagsJson: JSON.stringify(r.tags), tags: r.tags, words: wordRows(r), columns: columnValues(r) };
-}
-
-const field = (name: string, from = "e.value") => `json_extract(${from}, '$.${name}')`;
-
 /**
- * The snapshots (`e`) and, of them, those that rewrite their derived rows (`rewrite`: secret_tags, secret_words),
- * judged before the secrets rows are written: when forced (?2), or when the snapshot wins the revision guard and its row
- * does not already hold the same name, description, tags and word splitting (a PutSecretValue changes none of them,
- * and so leaves its derived rows alone).
+ * One statement for all snapshots, each a JSON array of COLUMNS' values: a snapshot wins over the row when its revision
+ * is higher, or when forced (?2).
  */
-const SNAPSHOTS = `WITH e AS (SELECT value FROM json_each(?1)),
-  rewrite AS (SELECT ${field("arn")} AS arn, e.value FROM e WHERE ?2 OR (
-    NOT EXISTS (SELECT 1 FROM secrets WHERE arn = ${field("arn")} AND revision >= ${field("revision")})
-    AND NOT EXISTS (SELECT 1 FROM secrets WHERE arn = ${field("arn")} AND name = ${field("name")} AND description IS ${field("description")}
-      AND tags_json = ${field("tagsJson")} AND words_version = ?3)))`;
-
 const UPSERT = `INSERT INTO secrets (${COLUMNS.join(", ")})
-  SELECT ${COLUMNS.map((_, i) => field(`columns[${i}]`, "value")).join(", ")} FROM json_each(?1) WHERE true
+  SELECT ${COLUMNS.map((_, i) => `json_extract(value, '$[${i}]')`).join(", ")} FROM json_each(?1) WHERE true
   ON CONFLICT (arn) DO UPDATE SET ${COLUMNS.filter((c) => !KEYS.has(c)).map((c) => `${c} = excluded.${c}`).join(", ")}
   WHERE excluded.revision > secrets.revision OR ?2`;
 
 function upsert(db: D1Database, rows: readonly IndexRow[], force: boolean): D1PreparedStatement[] {
   if (rows.length === 0) return [];
-  const payload = JSON.stringify(rows.map(upsertPayload));
-  const bind = (statement: string) => db.prepare(statement).bind(payload, force ? 1 : 0, WORDS_VERSION);
-  const derived = (table: string) => `${SNAPSHOTS} DELETE FROM ${table} WHERE arn IN (SELECT arn FROM rewrite)`;
-  const rewritten = `rewrite.arn, ${field("accountId", "rewrite.value")}, ${field("region", "rewrite.value")}`;
-  return [
-    bind(derived("secret_tags")),
-    bind(`${SNAPSHOTS} INSERT INTO secret_tags (arn, account_id, region, key, value)
-      SELECT ${rewritten}, ${field("Key", "t.value")}, ${field("Value", "t.value")} FROM rewrite, json_each(rewrite.value, '$.tags') AS t`),
-    bind(derived("secret_words")),
-    bind(`${SNAPSHOTS} INSERT OR IGNORE INTO secret_words (arn, account_id, region, field, attr, word)
-      SELECT ${rewritten}, json_extract(w.value, '$[0]'), json_extract(w.value, '$[1]'), json_extract(w.value, '$[2]')
-      FROM rewrite, json_each(rewrite.value, '$.words') AS w`),
-    // Last: the derived rows above were judged against the rows as they were.
-    db.prepare(UPSERT).bind(payload, force ? 1 : 0),
-  ];
+  return [db.prepare(UPSERT).bind(JSON.stringify(rows.map(columnValues)), force ? 1 : 0)];
 }
 
 /** Ever tagged; entries queued before the field existed say so by having tags. */
