@@ -39,33 +39,24 @@ export function toEntry(built: Built, eventTime: number): TrailEntry {
 }
 
 /**
- * The statements that store a batch of entries, given as the JSON text of an array of TrailEntry: two statements
- * whatever the batch's size (the rows are read from the JSON by SQLite), so a drain costs D1 one small batch.
+ * The statement that stores a batch of entries, given as the JSON text of an array of TrailEntry: one whatever the
+ * batch's size (the rows are read from the JSON by SQLite, and each event's resource rows follow by trigger:
+ * migrations/0011_audit_resources_trigger.sql), so a drain costs D1 one small batch.
  */
-export function insertStatements(db: D1Database, entriesJson: string): D1PreparedStatement[] {
+export function insertStatement(db: D1Database, entriesJson: string): D1PreparedStatement {
   const field = (name: string) => `json_extract(e.value, '$.${name}')`;
-  return [
-    db
-      .prepare(
-        `INSERT OR IGNORE INTO audit_events (account_id, region, event_time, event_id, event_name, event_source, read_only, username,
-           access_key_id, resources, record)
-         SELECT ${field("accountId")}, ${field("region")}, ${field("eventTime")}, ${field("eventId")}, ${field("eventName")},
-           ${field("eventSource")}, CASE ${field("readOnly")} WHEN 1 THEN 'true' ELSE 'false' END, ${field("username")}, ${field("accessKeyId")},
-           (SELECT json_group_array(json_object('ResourceType', json_extract(r.value, '$.type'), 'ResourceName', json_extract(r.value, '$.name')))
-              FROM json_each(e.value, '$.resources') AS r),
-           ${field("record")}
-         FROM json_each(?1) AS e`,
-      )
-      .bind(entriesJson),
-    db
-      .prepare(
-        `INSERT OR IGNORE INTO audit_event_resources (account_id, region, resource_name, resource_type, event_time, event_id)
-         SELECT ${field("accountId")}, ${field("region")}, json_extract(r.value, '$.name'), json_extract(r.value, '$.type'),
-           ${field("eventTime")}, ${field("eventId")}
-         FROM json_each(?1) AS e, json_each(e.value, '$.resources') AS r`,
-      )
-      .bind(entriesJson),
-  ];
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO audit_events (account_id, region, event_time, event_id, event_name, event_source, read_only, username,
+         access_key_id, resources, record)
+       SELECT ${field("accountId")}, ${field("region")}, ${field("eventTime")}, ${field("eventId")}, ${field("eventName")},
+         ${field("eventSource")}, CASE ${field("readOnly")} WHEN 1 THEN 'true' ELSE 'false' END, ${field("username")}, ${field("accessKeyId")},
+         (SELECT json_group_array(json_object('ResourceType', json_extract(r.value, '$.type'), 'ResourceName', json_extract(r.value, '$.name')))
+            FROM json_each(e.value, '$.resources') AS r),
+         ${field("record")}
+       FROM json_each(?1) AS e`,
+    )
+    .bind(entriesJson);
 }
 
 export type AttributeKey = "EventId" | "EventName" | "ReadOnly" | "Username" | "ResourceType" | "ResourceName" | "EventSource" | "AccessKeyId";

@@ -5,7 +5,7 @@
 // the log files are exported from D1 (log-export.ts).
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { insertStatements } from "./events-db";
+import { insertStatement } from "./events-db";
 import { kickLogExport } from "./log-export";
 
 /** How long records gather before they are indexed in D1 (LookupEvents indexes at once what it needs). */
@@ -133,7 +133,7 @@ export class AuditTrail extends DurableObject<Env> {
       const rows = this.take(INDEX_RECORDS);
       if (rows.length === 0) return;
       // The stored texts are JSON arrays: joined without parsing them.
-      await this.env.DB.batch(insertStatements(this.env.DB, `[${rows.map((r) => r.entries.slice(1, -1)).join(",")}]`));
+      await insertStatement(this.env.DB, `[${rows.map((r) => r.entries.slice(1, -1)).join(",")}]`).run();
       this.sql.exec(`DELETE FROM batches WHERE seq <= ?`, rows.at(-1)!.seq);
       await kickLogExport(this.env);
     }

@@ -5,7 +5,7 @@
 // written at once. It keeps nothing: a caller's entries stay in its outbox until apply() answers, and are sent again
 // if it fails (the index's revision guard and the trail's unique eventID make a repeat harmless).
 import { DurableObject } from "cloudflare:workers";
-import { type TrailEntry, insertStatements } from "../audit/events-db";
+import { type TrailEntry, insertStatement } from "../audit/events-db";
 import { kickLogExport } from "../audit/log-export";
 import type { Env } from "../env";
 import { type IndexEntry, indexStatements } from "../index-db/secrets-index";
@@ -22,7 +22,7 @@ export type D1Entry = IndexEntry | RecordEntry;
 export async function applyD1Entries(db: D1Database, entries: readonly D1Entry[]): Promise<void> {
   const records = entries.flatMap((e) => (e.op === "record" ? [e.entry] : []));
   const index = entries.filter((e): e is IndexEntry => e.op !== "record");
-  const statements = [...indexStatements(db, index), ...(records.length > 0 ? insertStatements(db, JSON.stringify(records)) : [])];
+  const statements = [...indexStatements(db, index), ...(records.length > 0 ? [insertStatement(db, JSON.stringify(records))] : [])];
   if (statements.length > 0) await db.batch(statements);
 }
 

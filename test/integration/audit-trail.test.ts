@@ -138,10 +138,10 @@ describe("audit trail: records", () => {
     await sm("GetRandomPassword", {}, { region });
     const [kept] = await allEvents({}, { region });
     const { toEntry } = await import("../../src/audit/events-db");
-    const { insertStatements } = await import("../../src/audit/events-db");
+    const { insertStatement } = await import("../../src/audit/events-db");
     const old = { ...JSON.parse(kept!.CloudTrailEvent), eventID: crypto.randomUUID() };
     const entry = toEntry({ record: old, resources: [{ type: "AWS::SecretsManager::Secret", name: "old" }] }, Date.now() - 91 * 86_400_000);
-    await env.DB.batch(insertStatements(env.DB, JSON.stringify([entry])));
+    await insertStatement(env.DB, JSON.stringify([entry])).run();
     const { sweep } = await import("../../src/scheduled");
     const before = await env.DB.prepare("SELECT count(*) AS n FROM audit_events WHERE region = ?").bind(region).first<{ n: number }>();
     expect(before!.n).toBe(2);
