@@ -1,11 +1,12 @@
 -- A secret's derived index rows (secret_tags; secret_words, which the description and all filters search) are kept by
--- triggers on its secrets row: written when the row is inserted, rewritten when an update changes its name,
--- description, tags or word splitting, and left alone by the updates that change none of them (a PutSecretValue).
+-- triggers on its secrets row: written when the row is inserted, rewritten when an update changes its tags or its
+-- words (of its name, description and tags), and left alone by the updates that change neither (a PutSecretValue).
+-- A forced snapshot (the sweeper's repair) rewrites them by statements of its own, whatever changed.
 -- An index write is then one statement for all the secrets of a batch (src/index-db/secrets-index.ts), where each
 -- secret's snapshot used to carry four more statements that re-judged, and mostly skipped, its derived rows.
 
 -- The words of each attribute, [field, attr, word], as the Worker splits them (src/index-db/filters.ts); rows from
--- before this migration keep their secret_words and get the column with their next snapshot.
+-- before this migration keep their secret_words and get the column with their next snapshot (or the sweeper's repair).
 ALTER TABLE secrets ADD COLUMN words_json TEXT NOT NULL DEFAULT '[]';
 
 CREATE TRIGGER secrets_derived_on_insert AFTER INSERT ON secrets
@@ -20,8 +21,7 @@ BEGIN
 END;
 
 CREATE TRIGGER secrets_derived_on_update AFTER UPDATE ON secrets
-WHEN old.name IS NOT new.name OR old.description IS NOT new.description OR old.tags_json IS NOT new.tags_json
-  OR old.words_version IS NOT new.words_version
+WHEN old.tags_json IS NOT new.tags_json OR old.words_json IS NOT new.words_json
 BEGIN
   DELETE FROM secret_tags WHERE arn = new.arn;
   INSERT INTO secret_tags (arn, account_id, region, key, value)

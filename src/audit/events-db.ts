@@ -152,7 +152,8 @@ export async function purgeBefore(db: D1Database, cutoff: number): Promise<numbe
     const [events] = await db.batch([
       db
         .prepare(
-          `DELETE FROM audit_events WHERE event_time < ?1 AND event_id IN
+          // Never the newest row (a late record may be old): rowids then never go back below the log export's cursor.
+          `DELETE FROM audit_events WHERE event_time < ?1 AND rowid < (SELECT max(rowid) FROM audit_events) AND event_id IN
              (SELECT event_id FROM audit_events WHERE event_time < ?1 ORDER BY event_time LIMIT ?2)`,
         )
         .bind(cutoff, PURGE_BATCH),

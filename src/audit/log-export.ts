@@ -6,7 +6,10 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { writeLogFiles } from "./log-files";
 
-/** How often the export runs while records arrive: a file holds about a minute of records, or LOG_FILE_RECORDS. */
+/**
+ * How often the export runs while records arrive. Each run writes pages of up to LOG_FILE_RECORDS records in D1's
+ * order, one file per (account, region) of a page: a busy deployment's account gets several files a minute.
+ */
 export const LOG_EXPORT_INTERVAL_MS = 60_000;
 const LOG_FILE_RECORDS = 1_000;
 /** Runs without a record before the export stops arming itself; a writer's next record kicks it again. */

@@ -17,13 +17,13 @@ export async function gzip(text: string): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+/** What a log file holds of a record. */
+export type FiledRecord = Pick<TrailEntry, "accountId" | "region" | "eventTime" | "record">;
+
 /**
  * Writes one file per (account, region) in `entries`. `batchId` names the batch (the same batch retried gets the
  * same keys, so a retry overwrites rather than duplicates); the file id is derived from it.
  */
-/** What a log file holds of a record. */
-export type FiledRecord = Pick<TrailEntry, "accountId" | "region" | "eventTime" | "record">;
-
 export async function writeLogFiles(bucket: R2Bucket, entries: readonly FiledRecord[], batchId: string): Promise<string[]> {
   const groups = new Map<string, FiledRecord[]>();
   for (const entry of entries) {

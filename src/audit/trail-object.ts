@@ -5,8 +5,9 @@
 // the log files are exported from D1 (log-export.ts).
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { insertStatement } from "./events-db";
+import { type TrailEntry, insertStatement } from "./events-db";
 import { kickLogExport } from "./log-export";
+import { writeLogFiles } from "./log-files";
 
 /** How long records gather before they are indexed in D1 (LookupEvents indexes at once what it needs). */
 export const INDEX_DELAY_MS = 1_000;
@@ -16,8 +17,9 @@ export const INDEX_DELAY_MS = 1_000;
  * throughput: 2 ms measured best (bench/results/audit-cost.md).
  */
 const GATHER_MS = 2;
-/** Records per D1 delivery. */
+/** Records per D1 delivery, and per log file of the batches an earlier version left (fileEarlierBatches). */
 const INDEX_RECORDS = 500;
+const EARLIER_FILE_RECORDS = 1_000;
 const RETRY_MAX_MS = 60_000;
 
 interface BatchRow extends Record<string, SqlStorageValue> {
@@ -46,15 +48,15 @@ export class AuditTrail extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    // seq: append order, never reused (AUTOINCREMENT), so it names a log file stably across retries.
+    // seq: append order, never reused (AUTOINCREMENT).
     this.sql.exec(`CREATE TABLE IF NOT EXISTS batches (
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
       entries TEXT NOT NULL,            -- JSON array of TrailEntry
       count INTEGER NOT NULL,
       created_at INTEGER NOT NULL
     )`);
-    // How far D1 holds the batches: rows an earlier version kept for its log files. Starting at 0 re-indexes what an
-    // older layout left; D1 ignores repeats.
+    // How far D1 held the batches when an earlier version, which kept them for its own log files, last ran: those are
+    // filed and deleted (fileEarlierBatches). Starting at 0 re-indexes what an older layout left; D1 ignores repeats.
     this.sql.exec(`CREATE TABLE IF NOT EXISTS delivered (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_through INTEGER NOT NULL)`);
     this.sql.exec(`INSERT OR IGNORE INTO delivered VALUES (1, 0)`);
     this.sql.exec(`DROP INDEX IF EXISTS batches_by_state`);
@@ -127,8 +129,7 @@ export class AuditTrail extends DurableObject<Env> {
   }
 
   private async indexAll(): Promise<void> {
-    // Batches an earlier version had indexed and kept for its log files: D1 holds them, and exports them from there.
-    this.sql.exec(`DELETE FROM batches WHERE seq <= ?`, this.indexedThrough());
+    await this.fileEarlierBatches();
     for (;;) {
       const rows = this.take(INDEX_RECORDS);
       if (rows.length === 0) return;
@@ -139,11 +140,26 @@ export class AuditTrail extends DurableObject<Env> {
     }
   }
 
-  /** The oldest batches, up to about `records` records (at least one). */
-  private take(records: number): BatchRow[] {
+  /**
+   * Batches an earlier version indexed in D1 and kept for its own log files (D1's export starts after what D1 held
+   * then: migrations/0009_audit_export.sql): filed as that version named them, then deleted.
+   */
+  private async fileEarlierBatches(): Promise<void> {
+    const through = this.indexedThrough();
+    for (;;) {
+      const rows = this.take(EARLIER_FILE_RECORDS, through);
+      if (rows.length === 0) return;
+      const bucket = this.env.AUDIT_LOGS;
+      if (bucket) await writeLogFiles(bucket, rows.flatMap((r) => JSON.parse(r.entries) as TrailEntry[]), `${this.ctx.id.toString()}/${rows[0]!.seq}`);
+      this.sql.exec(`DELETE FROM batches WHERE seq <= ?`, rows.at(-1)!.seq);
+    }
+  }
+
+  /** The oldest batches up to seq `through`, up to about `records` records (at least one). */
+  private take(records: number, through = Number.MAX_SAFE_INTEGER): BatchRow[] {
     const rows: BatchRow[] = [];
     let total = 0;
-    for (const row of this.sql.exec<BatchRow>(`SELECT seq, entries, count, created_at FROM batches ORDER BY seq`)) {
+    for (const row of this.sql.exec<BatchRow>(`SELECT seq, entries, count, created_at FROM batches WHERE seq <= ? ORDER BY seq`, through)) {
       if (rows.length > 0 && total + row.count > records) break;
       rows.push(row);
       total += row.count;

@@ -1,6 +1,6 @@
 // Writes to the D1 index. Entries come from each secret's outbox as full snapshots keyed by ARN; a revision
-// guard makes a stale or repeated entry a no-op, so applying an entry twice is harmless. Each snapshot also
-// rewrites the rows derived from it: secret_tags and secret_words (docs/storage-schema.md "D1 index").
+// guard makes a stale or repeated entry a no-op, so applying an entry twice is harmless. The rows derived from a
+// snapshot, secret_tags and secret_words, follow its secrets row by trigger (docs/storage-schema.md "D1 index").
 import { INDEXED, type IndexRow, toSql } from "../domain/secret-fields";
 import { WORDS_VERSION, type WordField, searchWords } from "./filters";
 
@@ -33,7 +33,7 @@ export async function applyIndexEntries(db: D1Database, entries: readonly IndexE
 }
 
 /**
- * The statements that apply entries: at most five whatever their number, as the rows travel in one JSON array that
+ * The statements that apply entries: at most ten whatever their number, as the rows travel in one JSON array that
  * SQLite reads (json_each), so many secrets' entries cost D1 about what one does. The derived rows (secret_tags,
  * secret_words) follow each secrets row by trigger (migrations/0010_index_triggers.sql).
  */
@@ -69,9 +69,27 @@ const UPSERT = `INSERT INTO secrets (${COLUMNS.join(", ")})
   ON CONFLICT (arn) DO UPDATE SET ${COLUMNS.filter((c) => !KEYS.has(c)).map((c) => `${c} = excluded.${c}`).join(", ")}
   WHERE excluded.revision > secrets.revision OR ?2`;
 
+/**
+ * A forced snapshot (the sweeper's repair) also rewrites its derived rows from the row as written, whatever changed:
+ * the repair is for an index that disagrees with its object, its derived rows included.
+ */
+const REDERIVE = [
+  `DELETE FROM secret_tags WHERE arn IN (SELECT value FROM json_each(?1))`,
+  `INSERT INTO secret_tags (arn, account_id, region, key, value)
+     SELECT s.arn, s.account_id, s.region, json_extract(t.value, '$.Key'), json_extract(t.value, '$.Value')
+     FROM secrets s, json_each(s.tags_json) AS t WHERE s.arn IN (SELECT value FROM json_each(?1))`,
+  `DELETE FROM secret_words WHERE arn IN (SELECT value FROM json_each(?1))`,
+  `INSERT OR IGNORE INTO secret_words (arn, account_id, region, field, attr, word)
+     SELECT s.arn, s.account_id, s.region, json_extract(w.value, '$[0]'), json_extract(w.value, '$[1]'), json_extract(w.value, '$[2]')
+     FROM secrets s, json_each(s.words_json) AS w WHERE s.arn IN (SELECT value FROM json_each(?1))`,
+];
+
 function upsert(db: D1Database, rows: readonly IndexRow[], force: boolean): D1PreparedStatement[] {
   if (rows.length === 0) return [];
-  return [db.prepare(UPSERT).bind(JSON.stringify(rows.map(columnValues)), force ? 1 : 0)];
+  const written = db.prepare(UPSERT).bind(JSON.stringify(rows.map(columnValues)), force ? 1 : 0);
+  if (!force) return [written];
+  const arns = JSON.stringify(rows.map((r) => r.arn));
+  return [written, ...REDERIVE.map((statement) => db.prepare(statement).bind(arns))];
 }
 
 /** Ever tagged; entries queued before the field existed say so by having tags. */

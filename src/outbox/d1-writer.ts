@@ -26,11 +26,10 @@ export async function applyD1Entries(db: D1Database, entries: readonly D1Entry[]
   if (statements.length > 0) await db.batch(statements);
 }
 
-/**
- * Callers per batch: each brings one secret's entries (a few kB once its index entries are reduced to the last per
- * ARN), so a batch stays far below D1's limit on a statement's size.
- */
+/** Callers per batch, and the JSON they bring together (each at most 256 kB: index-destination.ts): D1 refuses a bound
+ *  value over 2,000,000 bytes. */
 const MAX_CALLERS = 50;
+const MAX_BATCH_BYTES = 1_000_000;
 
 interface Caller {
   entries: readonly D1Entry[];
@@ -38,35 +37,50 @@ interface Caller {
   reject: (error: unknown) => void;
 }
 
+interface Batch {
+  callers: Caller[];
+  bytes: number;
+}
+
 export class D1Writer extends DurableObject<Env> {
   /** The batch now in D1, or the last one (never rejects). */
   private inFlight: Promise<void> = Promise.resolve();
   /** The callers that will share the next batch. */
-  private riding: Caller[] | undefined;
+  private riding: Batch | undefined;
 
-  /** Writes a secret's entries to D1 in the next batch; resolves once D1 holds them, rejects if it refused them. */
-  apply(entries: readonly D1Entry[]): Promise<void> {
-    if (!this.riding || this.riding.length >= MAX_CALLERS) {
-      const batch: Caller[] = (this.riding = []);
+  /**
+   * Writes a secret's entries (`bytes`: about their size as JSON) to D1 in the next batch; resolves once D1 holds
+   * them, rejects if it refused them.
+   */
+  apply(entries: readonly D1Entry[], bytes = JSON.stringify(entries).length): Promise<void> {
+    const full = this.riding && (this.riding.callers.length >= MAX_CALLERS || this.riding.bytes + bytes > MAX_BATCH_BYTES);
+    if (!this.riding || full) {
+      const batch: Batch = (this.riding = { callers: [], bytes: 0 });
       this.inFlight = this.inFlight.then(() => {
         if (this.riding === batch) this.riding = undefined;
-        return this.write(batch);
+        // Never rejects, so the next batch runs; a caller not yet answered gets the error (a settled one ignores it).
+        return this.write(batch.callers).catch((error: unknown) => {
+          for (const c of batch.callers) c.reject(error);
+        });
       });
     }
     const riding = this.riding;
-    return new Promise((resolve, reject) => riding.push({ entries, resolve, reject }));
+    riding.bytes += bytes;
+    return new Promise((resolve, reject) => riding.callers.push({ entries, resolve, reject }));
   }
 
+  /** Each caller learns its own outcome. */
   private async write(batch: readonly Caller[]): Promise<void> {
     try {
       await applyD1Entries(this.env.DB, batch.flatMap((c) => c.entries));
       for (const c of batch) c.resolve();
     } catch (error) {
       if (batch.length === 1) return batch[0]!.reject(error);
-      // Each caller's entries alone, so that entries D1 refuses fail only their own caller.
+      // Each caller's entries alone, so that entries D1 refuses fail only their own caller. (While D1 is down this
+      // costs it one more call per caller; each caller's outbox then backs off.)
       await Promise.all(batch.map((c) => applyD1Entries(this.env.DB, c.entries).then(c.resolve, c.reject)));
     }
-    if (batch.some((c) => c.entries.some((e) => e.op === "record"))) kickLogExport(this.env);
+    if (batch.some((c) => c.entries.some((e) => e.op === "record"))) await kickLogExport(this.env);
   }
 }
 

@@ -1,4 +1,4 @@
-// Where an object's outbox entries go. Each destination (the D1 index, the audit trail, each replica region)
+// Where an object's outbox entries go. Each destination (D1: the index and the audit trail; each replica region)
 // has its own entries, attempts and next try in the object's outbox, so a failing destination never holds up
 // another. Adding one is this interface implemented once and listed in SecretObject's destinations.
 

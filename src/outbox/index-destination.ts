@@ -21,6 +21,12 @@ function placeOf(entry: D1Entry): { accountId: string; region: string } {
   return { accountId: accountId!, region: region! };
 }
 
+/**
+ * The most one call to the writer carries (as JSON): D1 refuses a bound value over 2,000,000 bytes, and the writer puts
+ * the deliveries of many secrets in one batch (d1-writer.ts). A backlog (after a D1 outage) goes in several calls.
+ */
+const MAX_DELIVERY_BYTES = 256_000;
+
 /** The entries of one object all belong to its (account, region). */
 export function d1Destination(name: string, env: () => Env, toEntries: (entries: readonly unknown[]) => D1Entry[]): Destination {
   return {
@@ -31,9 +37,24 @@ export function d1Destination(name: string, env: () => Env, toEntries: (entries:
       const first = entries[0];
       if (!first) return;
       const { accountId, region } = placeOf(first);
-      await d1Writer(env(), accountId, region).apply(entries);
+      const writer = d1Writer(env(), accountId, region);
+      // In order, one call after another: a later snapshot never lands before an earlier one's call has.
+      for (const part of parts(entries)) await writer.apply(part.entries, part.bytes);
     },
   };
+}
+
+/** Entries in runs of at most MAX_DELIVERY_BYTES (a larger entry alone). */
+function parts(entries: readonly D1Entry[]): { entries: D1Entry[]; bytes: number }[] {
+  const runs: { entries: D1Entry[]; bytes: number }[] = [];
+  let run: { entries: D1Entry[]; bytes: number } | undefined;
+  for (const entry of entries) {
+    const bytes = JSON.stringify(entry).length;
+    if (!run || run.bytes + bytes > MAX_DELIVERY_BYTES) runs.push((run = { entries: [], bytes: 0 }));
+    run.entries.push(entry);
+    run.bytes += bytes;
+  }
+  return runs;
 }
 
 export const indexDestination = (env: () => Env): Destination => d1Destination(INDEX, env, (entries) => entries as D1Entry[]);

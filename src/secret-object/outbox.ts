@@ -2,7 +2,8 @@
 // delivered in order with its own attempts and next try. Deliveries are group commits: a mutation that commits while
 // a delivery to the same destination is in flight rides the next one, so a hot secret costs a destination one
 // write per round trip, not one per request. Delivered entries are deleted by the next commit (or the alarm) rather
-// than by a storage write of their own: re-delivering one after a restart is harmless (the index's revision guard).
+// than by a storage write of their own: re-delivering one after a restart is harmless (the index's revision guard, the
+// trail's unique eventID).
 import type { DeliveryOutcome, Metrics } from "../observability/metrics";
 import type { Destination, DestinationFamily } from "../outbox/destination";
 import { INDEX } from "../outbox/index-destination";

@@ -8,6 +8,7 @@ import type { TrailEntry } from "../../src/audit/events-db";
 import { logExport } from "../../src/audit/log-export";
 import type { IndexRow } from "../../src/index-db/secrets-index";
 import { type D1Entry, type D1Writer, d1Writer } from "../../src/outbox/d1-writer";
+import { indexDestination } from "../../src/outbox/index-destination";
 import { isolatedRegion, readIndexRow, uniqueName } from "../support/fixtures";
 
 const ACCOUNT = "111122223333";
@@ -84,6 +85,38 @@ describe("D1Writer", () => {
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected"]);
     for (const r of good) expect(await readIndexRow(r.arn)).not.toBeNull();
     expect(await readIndexRow(bad.arn)).toBeNull();
+  });
+
+  it("a batch carries at most about 1 MB of its callers' entries; the rest ride the next one", async () => {
+    const region = isolatedRegion();
+    const rows = [row(region, uniqueName("big-1")), row(region, uniqueName("big-2")), row(region, uniqueName("big-3"))];
+    await inWriter(region, async (writer, batches) => {
+      // Each caller declares 400 kB: two fit in a batch, the third starts the next.
+      await Promise.all(rows.map((r) => writer.apply([{ op: "upsert", row: r }], 400_000)));
+      expect(batches()).toBe(2);
+    });
+    for (const r of rows) expect(await readIndexRow(r.arn)).not.toBeNull();
+  });
+
+  it("a secret's backlog goes to the writer in calls of at most 256 kB, in order, and all of it lands", async () => {
+    const region = isolatedRegion();
+    const calls: number[] = [];
+    const counting = {
+      idFromName: (name: string) => env.D1_WRITER.idFromName(name),
+      get: (id: DurableObjectId) => ({
+        apply: (entries: D1Entry[], bytes: number) => {
+          calls.push(bytes);
+          return env.D1_WRITER.get(id).apply(entries, bytes);
+        },
+      }),
+    } as unknown as Cloudflare.Env["D1_WRITER"];
+    // 40 records of about 20 kB each (a record's request parameters may be that large): about 800 kB in all.
+    const ids = Array.from({ length: 40 }, (_, i) => `backlog-${i}`);
+    const backlog = ids.map((id) => ({ op: "record", entry: { ...record(region, id), record: JSON.stringify({ eventID: id, pad: "x".repeat(20_000) }) } }));
+    await indexDestination(() => ({ ...env, D1_WRITER: counting })).deliver(backlog);
+    expect(calls.length).toBeGreaterThanOrEqual(4);
+    for (const bytes of calls) expect(bytes).toBeLessThanOrEqual(256_000);
+    for (const id of ids) expect(await eventCount(region, id)).toBe(1);
   });
 
   it("a record delivered again (a lost answer, a restart) is stored once", async () => {

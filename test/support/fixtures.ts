@@ -190,7 +190,7 @@ function writerThrough(real: Cloudflare.Env, apply: (send: () => Promise<void>) 
     idFromName: (name: string) => real.D1_WRITER.idFromName(name),
     get: (id: DurableObjectId) => {
       const stub = real.D1_WRITER.get(id);
-      return { apply: (entries: D1Entry[]) => apply(() => stub.apply(entries)) };
+      return { apply: (entries: D1Entry[], bytes?: number) => apply(() => stub.apply(entries, bytes)) };
     },
   } as unknown as Cloudflare.Env["D1_WRITER"];
 }
