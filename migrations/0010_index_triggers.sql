@@ -1,7 +1,8 @@
 -- A secret's derived index rows (secret_tags; secret_words, which the description and all filters search) are kept by
 -- triggers on its secrets row: written when the row is inserted, rewritten when an update changes its tags or its
 -- words (of its name, description and tags), and left alone by the updates that change neither (a PutSecretValue).
--- A forced snapshot (the sweeper's repair) rewrites them by statements of its own, whatever changed.
+-- A forced snapshot (the sweeper's repair) is inserted anew after its row is removed, so they are derived again.
+-- (The two triggers' bodies are the same: SQLite has no trigger for both INSERT and UPDATE.)
 -- An index write is then one statement for all the secrets of a batch (src/index-db/secrets-index.ts), where each
 -- secret's snapshot used to carry four more statements that re-judged, and mostly skipped, its derived rows.
 

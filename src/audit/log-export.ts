@@ -73,8 +73,9 @@ export class AuditExport extends DurableObject<Env> {
 }
 
 /**
- * The next records past the cursor, in the order D1 took them. rowids only grow while the newest row stands; should
- * the retention purge ever empty the table, they start again below the cursor, which then starts again too.
+ * The next records past the cursor, in the order D1 took them. rowids only grow while the newest row stands (the
+ * retention purge keeps it); should the table be emptied by other means, they start again below the cursor, which
+ * then starts again too.
  */
 async function nextRecords(db: D1Database, limit: number): Promise<ExportRow[]> {
   const { results } = await db

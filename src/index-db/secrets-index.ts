@@ -33,7 +33,7 @@ export async function applyIndexEntries(db: D1Database, entries: readonly IndexE
 }
 
 /**
- * The statements that apply entries: at most ten whatever their number, as the rows travel in one JSON array that
+ * The statements that apply entries: at most four whatever their number, as the rows travel in one JSON array that
  * SQLite reads (json_each), so many secrets' entries cost D1 about what one does. The derived rows (secret_tags,
  * secret_words) follow each secrets row by trigger (migrations/0010_index_triggers.sql).
  */
@@ -41,11 +41,11 @@ export function indexStatements(db: D1Database, entries: readonly IndexEntry[]):
   const latest = latestPerArn(entries);
   const removed = latest.flatMap((e) => (e.op === "delete" ? [e.arn] : []));
   const upserts = latest.flatMap((e) => (e.op === "upsert" ? [e] : []));
-  return [
-    ...(removed.length > 0 ? remove(db, removed) : []),
-    ...upsert(db, upserts.filter((e) => !e.force).map((e) => e.row), false),
-    ...upsert(db, upserts.filter((e) => e.force).map((e) => e.row), true),
-  ];
+  const forced = upserts.filter((e) => e.force).map((e) => e.row);
+  // A forced snapshot (the sweeper's repair) replaces its row and derived rows whatever they hold: removed, then
+  // inserted anew, so the insert trigger derives them again.
+  const replaced = [...removed, ...forced.map((r) => r.arn)];
+  return [...(replaced.length > 0 ? remove(db, replaced) : []), ...upsert(db, upserts.map((e) => e.row))];
 }
 
 /** The D1 columns a snapshot writes, in one order: the indexed fields (secret-fields.ts), then the derived ones. */
@@ -60,36 +60,14 @@ function columnValues(r: IndexRow): (string | number | null)[] {
   ];
 }
 
-/**
- * One statement for all snapshots, each a JSON array of COLUMNS' values: a snapshot wins over the row when its revision
- * is higher, or when forced (?2).
- */
+/** One statement for all snapshots, each a JSON array of COLUMNS' values: a snapshot wins when its revision is higher. */
 const UPSERT = `INSERT INTO secrets (${COLUMNS.join(", ")})
   SELECT ${COLUMNS.map((_, i) => `json_extract(value, '$[${i}]')`).join(", ")} FROM json_each(?1) WHERE true
   ON CONFLICT (arn) DO UPDATE SET ${COLUMNS.filter((c) => !KEYS.has(c)).map((c) => `${c} = excluded.${c}`).join(", ")}
-  WHERE excluded.revision > secrets.revision OR ?2`;
+  WHERE excluded.revision > secrets.revision`;
 
-/**
- * A forced snapshot (the sweeper's repair) also rewrites its derived rows from the row as written, whatever changed:
- * the repair is for an index that disagrees with its object, its derived rows included.
- */
-const REDERIVE = [
-  `DELETE FROM secret_tags WHERE arn IN (SELECT value FROM json_each(?1))`,
-  `INSERT INTO secret_tags (arn, account_id, region, key, value)
-     SELECT s.arn, s.account_id, s.region, json_extract(t.value, '$.Key'), json_extract(t.value, '$.Value')
-     FROM secrets s, json_each(s.tags_json) AS t WHERE s.arn IN (SELECT value FROM json_each(?1))`,
-  `DELETE FROM secret_words WHERE arn IN (SELECT value FROM json_each(?1))`,
-  `INSERT OR IGNORE INTO secret_words (arn, account_id, region, field, attr, word)
-     SELECT s.arn, s.account_id, s.region, json_extract(w.value, '$[0]'), json_extract(w.value, '$[1]'), json_extract(w.value, '$[2]')
-     FROM secrets s, json_each(s.words_json) AS w WHERE s.arn IN (SELECT value FROM json_each(?1))`,
-];
-
-function upsert(db: D1Database, rows: readonly IndexRow[], force: boolean): D1PreparedStatement[] {
-  if (rows.length === 0) return [];
-  const written = db.prepare(UPSERT).bind(JSON.stringify(rows.map(columnValues)), force ? 1 : 0);
-  if (!force) return [written];
-  const arns = JSON.stringify(rows.map((r) => r.arn));
-  return [written, ...REDERIVE.map((statement) => db.prepare(statement).bind(arns))];
+function upsert(db: D1Database, rows: readonly IndexRow[]): D1PreparedStatement[] {
+  return rows.length === 0 ? [] : [db.prepare(UPSERT).bind(JSON.stringify(rows.map(columnValues)))];
 }
 
 /** Ever tagged; entries queued before the field existed say so by having tags. */
