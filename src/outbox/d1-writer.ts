@@ -30,6 +30,8 @@ export async function applyD1Entries(db: D1Database, entries: readonly D1Entry[]
  *  value over 2,000,000 bytes. */
 const MAX_CALLERS = 50;
 const MAX_BATCH_BYTES = 1_000_000;
+/** The longest a batch waits for the callers it expects before it goes with those it has. */
+const GATHER_MS = 2;
 
 interface Caller {
   entries: readonly D1Entry[];
@@ -47,6 +49,10 @@ export class D1Writer extends DurableObject<Env> {
   private inFlight: Promise<void> = Promise.resolve();
   /** The callers that will share the next batch. */
   private riding: Batch | undefined;
+  /** How many callers the last two batches carried. */
+  private sizes: [number, number] = [1, 1];
+  /** The batch waiting for the callers it expects, and what lets it go. */
+  private gathering: { batch: Batch; go: () => void } | undefined;
 
   /**
    * Writes a secret's entries (`bytes`: about their size as JSON) to D1 in the next batch; resolves once D1 holds
@@ -56,17 +62,45 @@ export class D1Writer extends DurableObject<Env> {
     const full = this.riding && (this.riding.callers.length >= MAX_CALLERS || this.riding.bytes + bytes > MAX_BATCH_BYTES);
     if (!this.riding || full) {
       const batch: Batch = (this.riding = { callers: [], bytes: 0 });
-      this.inFlight = this.inFlight.then(() => {
+      const send = () => {
         if (this.riding === batch) this.riding = undefined;
+        this.sizes = [this.sizes[1], batch.callers.length];
         // Never rejects, so the next batch runs; a caller not yet answered gets the error (a settled one ignores it).
         return this.write(batch.callers).catch((error: unknown) => {
           for (const c of batch.callers) c.reject(error);
         });
-      });
+      };
+      this.inFlight = this.inFlight.then(() => this.gather(batch)?.then(send) ?? send());
     }
     const riding = this.riding;
     riding.bytes += bytes;
-    return new Promise((resolve, reject) => riding.callers.push({ entries, resolve, reject }));
+    const answered = new Promise<void>((resolve, reject) => riding.callers.push({ entries, resolve, reject }));
+    if (this.gathering?.batch === riding && riding.callers.length >= this.expected()) this.gathering.go();
+    return answered;
+  }
+
+  /**
+   * A D1 batch costs about the same whatever it carries, so a batch that would go with fewer callers than the last two
+   * batches carried on average waits for them, at most GATHER_MS. Writers that keep writing then settle into two
+   * alternating batches, one in D1 while the other gathers, instead of many small ones. A lone writer never waits:
+   * its batches carried one.
+   */
+  private gather(batch: Batch): Promise<void> | undefined {
+    // A batch that is full (another is filling) goes at once.
+    if (batch !== this.riding || batch.callers.length >= this.expected()) return undefined;
+    return new Promise((resolve) => {
+      const go = () => {
+        clearTimeout(timer);
+        this.gathering = undefined;
+        resolve();
+      };
+      const timer = setTimeout(go, GATHER_MS);
+      this.gathering = { batch, go };
+    });
+  }
+
+  private expected(): number {
+    return Math.ceil((this.sizes[0] + this.sizes[1]) / 2);
   }
 
   /** Each caller learns its own outcome. */

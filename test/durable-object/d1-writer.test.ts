@@ -60,7 +60,7 @@ describe("D1Writer", () => {
     expect(tags).toBe(rows.length);
   });
 
-  it("a delivery that arrives while a batch is in D1 rides the next one", async () => {
+  it("a delivery that arrives while a batch is in D1 rides the next one (a lone writer's batch goes at once)", async () => {
     const region = isolatedRegion();
     const [a, b, c] = [row(region, uniqueName("first")), row(region, uniqueName("second")), row(region, uniqueName("third"))];
     await inWriter(region, async (writer, batches) => {
@@ -72,6 +72,24 @@ describe("D1Writer", () => {
       expect(batches()).toBe(2);
     });
     for (const r of [a, b, c]) expect(await readIndexRow(r.arn)).not.toBeNull();
+  });
+
+  it("while writers keep writing, a batch waits briefly for as many callers as the last two batches carried", async () => {
+    const region = isolatedRegion();
+    const rows = Array.from({ length: 12 }, (_, i) => row(region, uniqueName(`gather-${i}`)));
+    const apply = (r: IndexRow) => (writer: D1Writer) => writer.apply([{ op: "upsert", row: r }]);
+    await inWriter(region, async (writer, batches) => {
+      // Two rounds of four writers, each round one batch: the writer now expects four callers.
+      await Promise.all(rows.slice(0, 4).map((r) => apply(r)(writer)));
+      await Promise.all(rows.slice(4, 8).map((r) => apply(r)(writer)));
+      expect(batches()).toBe(2);
+      // One writer comes first and the others a moment later: the first waits for them, so all four share a batch.
+      const first = apply(rows[8]!)(writer);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await Promise.all([first, ...rows.slice(9).map((r) => apply(r)(writer))]);
+      expect(batches()).toBe(3);
+    });
+    for (const r of rows) expect(await readIndexRow(r.arn)).not.toBeNull();
   });
 
   it("entries D1 refuses fail only their own caller: the others' rows are written", async () => {
