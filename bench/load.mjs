@@ -32,12 +32,12 @@ import { spawn, spawnSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
-import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Sha256Node } from "@smithy/core/checksum";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { freePort } from "./lib/loopback.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const RESULTS = join(ROOT, "bench/results");
@@ -266,18 +266,6 @@ async function presigned(server, op, path) {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Servers.
-
-/** A TCP port on 127.0.0.1 that nothing listens on right now. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A copy of the project as it is now, with node_modules linked: `npm start` runs there, so that edits made while the

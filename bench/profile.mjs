@@ -4,25 +4,16 @@
 // self time by source area (our modules, hono, zod, the SigV4 library, runtime/idle) and the top functions.
 // PROFILE_CALLERS names native functions (e.g. exec) whose time is also shown by caller. Loopback only; at most 20,000 requests.
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import { Agent, request as httpRequest } from "node:http";
 import { Sha256Node } from "@smithy/core/checksum";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { freshStateDir, removeStateDir, startServer } from "../test/e2e/server.ts";
+import { freePort, freshStateDir, removeStateDir, startServer } from "../test/e2e/server.ts";
 
 const [op = "PutSecretValue", countArg = "3000", concurrencyArg = "16"] = process.argv.slice(2);
 const COUNT = Math.min(Number(countArg), 20_000);
 const CONCURRENCY = Number(concurrencyArg);
 const SECRETS = 32;
 const signer = new SignatureV4({ credentials: { accessKeyId: "test", secretAccessKey: "test" }, region: "us-east-1", service: "secretsmanager", sha256: Sha256Node });
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 const inspectorPort = await freePort();
 const stateDir = freshStateDir();

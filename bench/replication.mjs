@@ -11,11 +11,11 @@
 import { spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { freePort } from "./lib/loopback.mjs";
 
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -26,12 +26,7 @@ const POLL_LIMIT = 2_000;
 
 /** `node scripts/start.mjs` on a free loopback port with its own state directory, as `npm start` runs it. */
 async function startServer(stateDir, env) {
-  const port = await new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
+  const port = await freePort();
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
     cwd: ROOT, detached: true, stdio: "ignore", env: { ...process.env, ...env, PORT: String(port), STATE_DIR: stateDir },
   });

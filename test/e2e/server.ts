@@ -90,15 +90,27 @@ export async function startServer(options: { stateDir: string; port?: number; en
   };
 }
 
-/** A TCP port on 127.0.0.1 that nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on right now, for a server that binds it a moment later. It is
+ * drawn below the kernel's ephemeral range (32768 and up on Linux): a port from listen(0) lies inside it, where
+ * any outgoing connection of the busy test run may take it as its local port before the server binds.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = FIRST_PORT + Math.floor(Math.random() * (EPHEMERAL_START - FIRST_PORT));
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`no free port in ${FIRST_PORT}-${EPHEMERAL_START - 1} after 50 tries`);
+}
+
+const FIRST_PORT = 20_000;
+const EPHEMERAL_START = 32_768;
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
   });
 }
 
