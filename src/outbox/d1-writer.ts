@@ -60,6 +60,8 @@ export class D1Writer extends DurableObject<Env> {
    */
   apply(entries: readonly D1Entry[], bytes = JSON.stringify(entries).length): Promise<void> {
     const full = this.riding && (this.riding.callers.length >= MAX_CALLERS || this.riding.bytes + bytes > MAX_BATCH_BYTES);
+    // A full batch waits for no one.
+    if (full && this.gathering?.batch === this.riding) this.gathering.go();
     if (!this.riding || full) {
       const batch: Batch = (this.riding = { callers: [], bytes: 0 });
       const send = () => {

@@ -6,7 +6,7 @@ import type { TrailEntry } from "../audit/events-db";
 import type { IndexRow } from "../domain/secret-fields";
 import type { Env } from "../env";
 import { type IndexEntry, snapshotState } from "../index-db/secrets-index";
-import { type D1Entry, d1Writer } from "./d1-writer";
+import { type D1Entry, type D1Writer, d1Writer } from "./d1-writer";
 import type { Destination } from "./destination";
 
 export { snapshotState };
@@ -29,6 +29,15 @@ const MAX_DELIVERY_BYTES = 256_000;
 
 /** The entries of one object all belong to its (account, region). */
 export function d1Destination(name: string, env: () => Env, toEntries: (entries: readonly unknown[]) => D1Entry[]): Destination {
+  // The writer's stub, kept while the bindings and the place stay the same: making one hashes its name each time.
+  let kept: { env: Env; place: string; writer: DurableObjectStub<D1Writer> } | undefined;
+  const writerFor = (entry: D1Entry) => {
+    const { accountId, region } = placeOf(entry);
+    const current = env();
+    const place = `${accountId}/${region}`;
+    if (kept?.env !== current || kept.place !== place) kept = { env: current, place, writer: d1Writer(current, accountId, region) };
+    return kept.writer;
+  };
   return {
     name,
     readYourWrites: true,
@@ -36,8 +45,7 @@ export function d1Destination(name: string, env: () => Env, toEntries: (entries:
       const entries = toEntries(stored);
       const first = entries[0];
       if (!first) return;
-      const { accountId, region } = placeOf(first);
-      const writer = d1Writer(env(), accountId, region);
+      const writer = writerFor(first);
       // In order, one call after another: a later snapshot never lands before an earlier one's call has.
       for (const part of parts(entries)) await writer.apply(part.entries, part.bytes);
     },

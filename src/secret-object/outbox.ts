@@ -7,6 +7,7 @@
 import type { DeliveryOutcome, Metrics } from "../observability/metrics";
 import type { Destination, DestinationFamily } from "../outbox/destination";
 import { INDEX } from "../outbox/index-destination";
+import { Deadlines } from "./deadlines";
 import type { Duty } from "./scheduler";
 import type { Store } from "./store";
 
@@ -40,6 +41,8 @@ export class Outbox {
   private readonly made = new Map<string, Destination>();
   /** Mutations answered before their read-your-writes deliveries completed (D1 failing or slow). */
   lagged = 0;
+  /** The bounds of those waits. */
+  readonly deadlines = new Deadlines();
 
   constructor(
     private readonly store: Store,
@@ -151,16 +154,14 @@ export class Outbox {
 
   /**
    * Waits for each delivery up to its destination's waitMs (from `started`), then logs and counts those that lag.
-   * One timer serves every wait that ends within the shortest bound, the usual case: a timer costs the runtime more
-   * than the rest of the wait.
+   * One deadline serves every wait that ends within the shortest bound, the usual case (deadlines.ts).
    */
   private async within(waits: readonly Wait[], started: number): Promise<void> {
     if (waits.length === 0) return;
     const bound = Math.min(...waits.map((w) => w.waitMs));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, started + bound - Date.now())));
-    await Promise.race([Promise.all(waits.map((w) => w.delivery)), timeout]);
-    clearTimeout(timer);
+    const deadline = this.deadlines.after(started + bound - Date.now());
+    await Promise.race([Promise.all(waits.map((w) => w.delivery)), deadline.passed]);
+    deadline.cancel();
     const late = waits.filter((w) => (this.reached.get(w.name) ?? 0) < w.upTo);
     for (const w of late) if (w.waitMs <= bound) this.lag(w);
     await this.within(late.filter((w) => w.waitMs > bound), started);

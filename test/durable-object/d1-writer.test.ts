@@ -92,6 +92,34 @@ describe("D1Writer", () => {
     for (const r of rows) expect(await readIndexRow(r.arn)).not.toBeNull();
   });
 
+  it("a batch that fills up while it waits for callers goes at once", async () => {
+    const region = isolatedRegion();
+    const rows = Array.from({ length: 11 }, (_, i) => row(region, uniqueName(`filled-${i}`)));
+    const apply = (writer: D1Writer, r: IndexRow, bytes?: number) => writer.apply([{ op: "upsert", row: r }], bytes);
+    // Callbacks already queued run; no timer can fire in between.
+    const microtasks = async () => {
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    };
+    await inWriter(region, async (writer, batches) => {
+      // Two rounds of four: the writer now expects four callers.
+      await Promise.all(rows.slice(0, 4).map((r) => apply(writer, r)));
+      await Promise.all(rows.slice(4, 8).map((r) => apply(writer, r)));
+      const pending = [apply(writer, rows[8]!)];
+      await microtasks();
+      expect(batches(), "a lone caller's batch waits for the callers it expects").toBe(2);
+      // Two callers of 450 kB fill it; a third starts the next batch, and the full one goes without waiting.
+      pending.push(apply(writer, rows[9]!, 450_000), apply(writer, rows[10]!, 450_000));
+      await microtasks();
+      expect(batches()).toBe(2);
+      pending.push(apply(writer, row(region, uniqueName("filled-next")), 450_000));
+      await microtasks();
+      expect(batches(), "the full batch went at once").toBe(3);
+      await Promise.all(pending);
+      expect(batches()).toBe(4);
+    });
+    for (const r of rows) expect(await readIndexRow(r.arn)).not.toBeNull();
+  });
+
   it("entries D1 refuses fail only their own caller: the others' rows are written", async () => {
     const region = isolatedRegion();
     const good = [row(region, uniqueName("good-1")), row(region, uniqueName("good-2"))];

@@ -2,10 +2,11 @@
 // rows with a growing revision, a D1 outage loses nothing (the alarm retries), and stale entries never win.
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { type IndexRow, applyIndexEntries } from "../../src/index-db/secrets-index";
+import { READ_YOUR_WRITES_WAIT_MS } from "../../src/secret-object/outbox";
 import type { SecretObject } from "../../src/secret-object/secret-object";
-import { type SecretsTableRow, breakIndexWrites, countIndexWrites, createUniqueSecret, readIndexRow, restoreIndexWrites, secretStub, sleep, uniqueName, waitForIndexRow } from "../support/fixtures";
+import { type SecretsTableRow, breakIndexWrites, countIndexWrites, createUniqueSecret, readIndexRow, restoreIndexWrites, secretStub, sleep, slowIndexWrites, uniqueName, waitForIndexRow } from "../support/fixtures";
 import { sm, token } from "../support/sm";
 
 async function indexTags(arn: string): Promise<Record<string, string>> {
@@ -239,6 +240,25 @@ describe("when D1 fails", () => {
     await evictDurableObject(secretStub(name));
     expect((await alarmsUntilDelivered(name)).outbox).toEqual([]);
     expect((await readIndexRow(arn))?.description).toBe("changed during outage");
+  });
+});
+
+describe("when D1 is slow", () => {
+  it("a write is answered at the bound, before its delivery lands; it is logged and counted as lagging, and lands after", async () => {
+    const { name, arn } = await createUniqueSecret("outbox-slow");
+    await waitForIndexRow(arn, (r) => r !== null);
+    await slowIndexWrites(name, READ_YOUR_WRITES_WAIT_MS + 1_000);
+    const warnings = vi.spyOn(console, "warn");
+    const lagged = (await snapshotOf(name)).lagged;
+
+    expect((await sm("UpdateSecret", { SecretId: name, Description: "changed while slow" })).status).toBe(200);
+    // Answered before the delivery: the listing is behind, and says so.
+    expect((await readIndexRow(arn))?.description).not.toBe("changed while slow");
+    expect((await snapshotOf(name)).lagged).toBe(lagged + 1);
+    expect(warnings.mock.calls.some(([line]) => String(line).includes('"outbox_lag"'))).toBe(true);
+
+    expect((await waitForIndexRow(arn, (r) => r?.description === "changed while slow"))?.description).toBe("changed while slow");
+    await restoreIndexWrites(name);
   });
 });
 

@@ -205,6 +205,16 @@ export async function breakIndexWrites(name: string, place: SecretPlace = {}): P
   });
 }
 
+/** Makes each D1 delivery (index and audit records) of secret `name`'s object take `ms` longer, until restoreIndexWrites(). */
+export async function slowIndexWrites(name: string, ms: number, place: SecretPlace = {}): Promise<void> {
+  await runInDurableObject(secretStub(name, place), (instance) => {
+    const self = instance as unknown as ObjectWithEnv;
+    const real = self.env;
+    self.realEnv = real;
+    self.env = { ...real, D1_WRITER: writerThrough(real, (send) => new Promise((resolve) => setTimeout(resolve, ms)).then(send)) };
+  });
+}
+
 /** Counts the D1 deliveries (index writes) of secret `name`'s object from now on; read the count with the returned function. */
 export async function countIndexWrites(name: string, place: SecretPlace = {}): Promise<() => Promise<number>> {
   const stub = secretStub(name, place);
