@@ -1,7 +1,8 @@
 // Time bounds for many short waits on one timer. A mutation's answer waits for its read-your-writes delivery at most
-// a bound (outbox.ts), and nearly always the delivery wins by far; but a timer set and cleared per mutation costs the
-// runtime more than the rest of that wait. Here a wait that ends first is only marked: no timer is touched for it, and
-// the one timer, armed for the earliest live deadline, drops the marked ones when it fires, about once per bound.
+// a bound (outbox.ts), and nearly always the delivery wins by far; but a timer set and cleared per mutation cost about
+// 50 µs of it (with nodejs_compat, setTimeout builds a Node Timeout object). Here a wait that ends first is only
+// marked: no timer is touched for it, and the one timer, armed for the earliest live deadline, drops the marked ones
+// when it fires, about once per bound.
 
 interface Wait {
   at: number;

@@ -41,8 +41,8 @@ export class Outbox {
   private readonly made = new Map<string, Destination>();
   /** Mutations answered before their read-your-writes deliveries completed (D1 failing or slow). */
   lagged = 0;
-  /** The bounds of those waits. */
-  readonly deadlines = new Deadlines();
+  /** The bounds of the read-your-writes waits. */
+  private readonly deadlines = new Deadlines();
 
   constructor(
     private readonly store: Store,

@@ -77,7 +77,11 @@ describe("rotation duty", () => {
     }
     const again = await sm("RotateSecret", { SecretId: name, ClientRequestToken: token() });
     expect(errorOf(again).message).toBe("A previous rotation isn't complete. That rotation will be reattempted.");
-    expect((await stateOf(name)).row).toMatchObject({ token: crt, attempts: 0 });
+    // The reattempt of the same token counts its runs afresh. It is due at once, so its alarm may already have run
+    // (and failed) the first of them by now.
+    const { row } = await stateOf(name);
+    expect(row).toMatchObject({ token: crt });
+    expect(row!.attempts as number).toBeLessThanOrEqual(1);
   });
 
   it("a replica never rotates: its due schedule starts nothing from its alarm, and the cron sweep skips it", async () => {
